@@ -1,0 +1,175 @@
+// pulumi-language-nodejs for pulumi-postmark's own builds of the Pulumi CLI.
+//
+// Pulumi's language host is its own untagged Go module, and the Go module proxy these machines reach
+// answers 403 "This module version is not available." for it (list and every commit). The engine itself
+// (pkg/v3) and the gRPC contract (sdk/v3/proto/go) are served, so this small host implements the part of
+// the LanguageRuntime contract that `pulumi up/preview/refresh/destroy` use: it launches Pulumi's own
+// Node.js runtime (`@pulumi/pulumi/cmd/run`) exactly as the engine expects and reports how it exited.
+// Everything else (plugin discovery, `pulumi about`, `pulumi install`, code generation) answers
+// Unimplemented, which the engine treats as "nothing to report".
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/version"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/grpc"
+	"google.golang.org/protobuf/types/known/emptypb"
+)
+
+// Exit code with which @pulumi/pulumi/cmd/run says it has already reported the error to the user.
+const exitedAfterReportingError = 32
+
+type nodeHost struct {
+	pulumirpc.UnimplementedLanguageRuntimeServer
+	engineAddress string
+}
+
+func main() {
+	// The engine passes its own address as the last argument; flags before it (tracing, root) are not needed here.
+	engineAddress := ""
+	for _, arg := range os.Args[1:] {
+		if !strings.HasPrefix(arg, "-") {
+			engineAddress = arg
+		}
+	}
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "pulumi-language-nodejs: cannot listen: %v\n", err)
+		os.Exit(1)
+	}
+	server := grpc.NewServer(grpc.MaxRecvMsgSize(400 * 1024 * 1024))
+	pulumirpc.RegisterLanguageRuntimeServer(server, &nodeHost{engineAddress: engineAddress})
+	// The engine reads the port from our first line of stdout.
+	fmt.Printf("%d\n", listener.Addr().(*net.TCPAddr).Port)
+	if err := server.Serve(listener); err != nil {
+		fmt.Fprintf(os.Stderr, "pulumi-language-nodejs: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func (h *nodeHost) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
+	return &pulumirpc.PluginInfo{Version: version.Version}, nil
+}
+
+func (h *nodeHost) Handshake(
+	_ context.Context, req *pulumirpc.LanguageHandshakeRequest,
+) (*pulumirpc.LanguageHandshakeResponse, error) {
+	if req.GetEngineAddress() != "" {
+		h.engineAddress = req.GetEngineAddress()
+	}
+	return &pulumirpc.LanguageHandshakeResponse{}, nil
+}
+
+func (h *nodeHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
+	info := req.GetInfo()
+	pwd := firstNonEmpty(info.GetProgramDirectory(), req.GetPwd())
+	program := firstNonEmpty(info.GetEntryPoint(), req.GetProgram(), ".")
+	options := info.GetOptions().AsMap()
+
+	runPath, err := findRunScript(pwd)
+	if err != nil {
+		return nil, err
+	}
+
+	args := strings.Fields(stringOption(options, "nodeargs"))
+	args = append(args, runPath, "--monitor", req.GetMonitorAddress())
+	appendFlag := func(name, value string) {
+		if value != "" {
+			args = append(args, "--"+name, value)
+		}
+	}
+	appendFlag("engine", h.engineAddress)
+	appendFlag("organization", req.GetOrganization())
+	appendFlag("project", req.GetProject())
+	appendFlag("root-directory", info.GetRootDirectory())
+	appendFlag("stack", req.GetStack())
+	appendFlag("pwd", pwd)
+	appendFlag("parallel", fmt.Sprint(req.GetParallel()))
+	if req.GetDryRun() {
+		args = append(args, "--dry-run")
+	}
+	args = append(args, program)
+	args = append(args, req.GetArgs()...)
+
+	config, err := json.Marshal(req.GetConfig())
+	if err != nil {
+		return nil, err
+	}
+	secretKeys, err := json.Marshal(nonNil(req.GetConfigSecretKeys()))
+	if err != nil {
+		return nil, err
+	}
+	env := append(os.Environ(),
+		"PULUMI_CONFIG="+string(config),
+		"PULUMI_CONFIG_SECRET_KEYS="+string(secretKeys),
+		// TypeScript is on unless Pulumi.yaml's runtime options turn it off, as with Pulumi's own host.
+		fmt.Sprintf("PULUMI_NODEJS_TYPESCRIPT=%v", options["typescript"] != false),
+	)
+	if tsconfig := stringOption(options, "tsconfig"); tsconfig != "" {
+		env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+tsconfig)
+	}
+
+	cmd := exec.CommandContext(ctx, "node", args...)
+	cmd.Dir = pwd
+	cmd.Env = env
+	cmd.Stdout = os.Stdout
+	cmd.Stderr = os.Stderr
+	err = cmd.Run()
+	var exitErr *exec.ExitError
+	switch {
+	case err == nil:
+		return &pulumirpc.RunResponse{}, nil
+	case errors.As(err, &exitErr) && exitErr.ExitCode() == exitedAfterReportingError:
+		return &pulumirpc.RunResponse{Bail: true}, nil
+	case errors.As(err, &exitErr):
+		return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d", exitErr.ExitCode())}, nil
+	default:
+		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not run node: %v", err)}, nil
+	}
+}
+
+// findRunScript looks for @pulumi/pulumi the way Node would: in node_modules of the program's folder or above.
+func findRunScript(dir string) (string, error) {
+	for d := dir; ; d = filepath.Dir(d) {
+		candidate := filepath.Join(d, "node_modules", "@pulumi", "pulumi", "cmd", "run")
+		if _, err := os.Stat(filepath.Join(candidate, "index.js")); err == nil {
+			return candidate, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("@pulumi/pulumi is not installed in %s or above it: run `npm install`", dir)
+		}
+	}
+}
+
+func stringOption(options map[string]any, name string) string {
+	if s, ok := options[name].(string); ok {
+		return s
+	}
+	return ""
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func nonNil(values []string) []string {
+	if values == nil {
+		return []string{}
+	}
+	return values
+}
