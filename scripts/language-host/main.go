@@ -101,7 +101,11 @@ func (h *nodeHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumir
 	args = append(args, program)
 	args = append(args, req.GetArgs()...)
 
-	config, err := json.Marshal(req.GetConfig())
+	configMap := req.GetConfig()
+	if configMap == nil {
+		configMap = map[string]string{} // the runtime reads "null" as an error
+	}
+	config, err := json.Marshal(configMap)
 	if err != nil {
 		return nil, err
 	}

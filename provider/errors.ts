@@ -1,0 +1,43 @@
+/**
+ * The one error type the provider throws for anything Postmark (or the network to it) answered.
+ * It is built from plain values only: never from an axios error, whose config carries the request
+ * headers and so the account token.
+ */
+export class PostmarkApiError extends Error {
+  constructor(
+    /** What the provider was doing, e.g. "create server". */
+    readonly operation: string,
+    /** The server concerned: its ID, or its name before it has one. */
+    readonly server: string,
+    /** HTTP status, or 0 when no answer arrived (timeout, reset, refused). */
+    readonly status: number,
+    /** Postmark's ErrorCode from the body, when it sent one. */
+    readonly errorCode: number | undefined,
+    /** Postmark's Message, or the network failure's description. */
+    readonly postmarkMessage: string,
+    /** How many attempts were made before giving up. */
+    readonly attempts = 1,
+  ) {
+    super(describe(operation, server, status, errorCode, postmarkMessage, attempts));
+    this.name = "PostmarkApiError";
+  }
+
+  /** A server that does not exist: Postmark answers a bare 404, or 422 with ErrorCode 601. */
+  get isNotFound(): boolean {
+    return this.status === 404 || this.errorCode === 601;
+  }
+}
+
+function describe(operation: string, server: string, status: number, errorCode: number | undefined, message: string, attempts: number) {
+  const answer = status === 0 ? "no answer" : `HTTP ${status}${errorCode !== undefined ? `, ErrorCode ${errorCode}` : ""}`;
+  const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
+  return `Postmark ${operation} (${server}) failed${tries}: ${answer}: ${message}`;
+}
+
+/** An error for the user that is not an API answer (bad configuration, a refused adoption...). */
+export class PostmarkProviderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PostmarkProviderError";
+  }
+}

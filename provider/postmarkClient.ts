@@ -1,0 +1,167 @@
+import axios, { AxiosInstance } from "axios";
+import { PostmarkApiError } from "./errors";
+import { RequestGate, sleep } from "./requestGate";
+import { ApiServer } from "./serverState";
+
+export interface ClientSettings {
+  apiUrl: string;
+  accountToken: string;
+  /** Per request. */
+  timeoutMs: number;
+  /** Attempts per request, the first included. */
+  maxAttempts: number;
+  /** First retry delay; doubles on each further attempt, with jitter. */
+  retryBaseDelayMs: number;
+  /** Cap on any one delay, Retry-After included. */
+  maxRetryDelayMs: number;
+  maxConcurrentRequests: number;
+}
+
+export const defaultClientSettings: Omit<ClientSettings, "accountToken"> = {
+  apiUrl: "https://api.postmarkapp.com",
+  timeoutMs: 30_000,
+  maxAttempts: 6,
+  retryBaseDelayMs: 500,
+  maxRetryDelayMs: 30_000,
+  maxConcurrentRequests: 4,
+};
+
+/** Postmark may have acted on the request before this answer: the outcome is unknown. */
+const ambiguousStatuses = new Set([0, 500, 502, 503, 504]);
+const retryableStatuses = new Set([...ambiguousStatuses, 429]);
+
+export const isAmbiguous = (e: PostmarkApiError) => ambiguousStatuses.has(e.status);
+
+interface Call {
+  operation: string;
+  server: string;
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  path: string;
+  params?: Record<string, string | number>;
+  body?: Record<string, unknown>;
+  /** Retry answers after which Postmark may have acted (5xx, lost connection). Off for create, which recovers itself. */
+  retryAmbiguous: boolean;
+}
+
+/** Account-level calls to Postmark's Servers API, with bounded, jittered retries that never leak the token. */
+export class PostmarkClient {
+  private readonly http: AxiosInstance;
+  private readonly gate: RequestGate;
+
+  constructor(readonly settings: ClientSettings) {
+    this.gate = new RequestGate(settings.maxConcurrentRequests);
+    this.http = axios.create({
+      baseURL: settings.apiUrl.replace(/\/+$/, ""),
+      timeout: settings.timeoutMs,
+      // Every status is handled here, so axios never builds an error that carries our headers.
+      validateStatus: () => true,
+      responseType: "text",
+      transformResponse: [(data: unknown) => data],
+      headers: { Accept: "application/json", "X-Postmark-Account-Token": settings.accountToken },
+    });
+  }
+
+  getServer(id: string): Promise<ApiServer> {
+    return this.send({ operation: "read server", server: id, method: "GET", path: `/servers/${id}`, retryAmbiguous: true });
+  }
+
+  /** One POST, retried only on 429: a lost answer is for the caller to resolve (see createServer in serverOperations). */
+  createServer(body: Record<string, unknown>): Promise<ApiServer> {
+    const server = String(body.Name);
+    return this.send({ operation: "create server", server, method: "POST", path: "/servers", body, retryAmbiguous: false });
+  }
+
+  editServer(id: string, body: Record<string, unknown>): Promise<ApiServer> {
+    return this.send({ operation: "edit server", server: id, method: "PUT", path: `/servers/${id}`, body, retryAmbiguous: true });
+  }
+
+  async deleteServer(id: string): Promise<void> {
+    await this.send({ operation: "delete server", server: id, method: "DELETE", path: `/servers/${id}`, retryAmbiguous: true });
+  }
+
+  /** Servers whose name equals `name` ignoring case (Postmark's filter is a substring match). */
+  async findServersByName(name: string): Promise<ApiServer[]> {
+    const pageSize = 100;
+    const found: ApiServer[] = [];
+    for (let offset = 0; ; offset += pageSize) {
+      const page = await this.send<{ TotalCount: number; Servers: ApiServer[] }>({
+        operation: "list servers",
+        server: name,
+        method: "GET",
+        path: "/servers",
+        params: { count: pageSize, offset, name },
+        retryAmbiguous: true,
+      });
+      found.push(...page.Servers.filter((s) => s.Name.toLowerCase() === name.toLowerCase()));
+      if (page.Servers.length < pageSize || offset + pageSize >= page.TotalCount) return found;
+    }
+  }
+
+  private async send<T = ApiServer>(call: Call): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const { status, body, retryAfterSeconds } = await this.gate.run(() => this.attempt(call));
+      if (status >= 200 && status < 300) return body as T;
+
+      const error = new PostmarkApiError(call.operation, call.server, status, errorCode(body), message(status, body), attempt);
+      const retryable = retryableStatuses.has(status) && (call.retryAmbiguous || !ambiguousStatuses.has(status));
+      if (!retryable || attempt >= this.settings.maxAttempts) throw error;
+
+      const delay = this.backoffDelay(attempt, retryAfterSeconds);
+      if (status === 429) this.gate.pauseFor(delay);
+      await sleep(delay);
+    }
+  }
+
+  private async attempt(call: Call): Promise<{ status: number; body: unknown; retryAfterSeconds?: number }> {
+    try {
+      const response = await this.http.request({
+        method: call.method,
+        url: call.path,
+        params: call.params,
+        data: call.body === undefined ? undefined : JSON.stringify(call.body),
+        headers: call.body === undefined ? {} : { "Content-Type": "application/json" },
+      });
+      const retryAfter = Number(response.headers["retry-after"] ?? NaN);
+      return {
+        status: response.status,
+        body: parseBody(response.data),
+        retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
+      };
+    } catch (e) {
+      // Only the failure's code and text are kept: the axios error holds the request headers.
+      const err = e as { code?: string; message?: string };
+      return { status: 0, body: { Message: [err.code, err.message].filter(Boolean).join(": ") || "request failed" } };
+    }
+  }
+
+  /** How long to wait before attempt `attempt + 1`: Retry-After when Postmark sent one, else jittered exponential. */
+  backoffDelay(attempt: number, retryAfterSeconds?: number): number {
+    const backoff = this.settings.retryBaseDelayMs * 2 ** (attempt - 1);
+    // Full jitter over the upper half, so parallel retries spread out instead of arriving together.
+    const jittered = backoff / 2 + Math.random() * (backoff / 2);
+    const wanted = retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : jittered;
+    return Math.min(wanted, this.settings.maxRetryDelayMs);
+  }
+}
+
+/** Postmark's bodies are JSON, except the bare 404 for a missing server, which is empty. */
+function parseBody(text: unknown): unknown {
+  if (typeof text !== "string" || text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { Message: text.slice(0, 200) };
+  }
+}
+
+const errorCode = (body: unknown): number | undefined => {
+  const code = (body as { ErrorCode?: unknown } | undefined)?.ErrorCode;
+  return typeof code === "number" ? code : undefined;
+};
+
+function message(status: number, body: unknown): string {
+  const text = (body as { Message?: unknown } | undefined)?.Message;
+  if (typeof text === "string" && text !== "") return text;
+  if (status === 404) return "not found (empty body)";
+  return "no message";
+}
