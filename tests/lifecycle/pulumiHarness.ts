@@ -1,0 +1,124 @@
+/**
+ * Runs Pulumi programs through the real Pulumi CLI (Automation API) against a local file:// backend.
+ * Each stack lives in its own temporary project whose node_modules is this repo's, so programs load
+ * `pulumi-postmark` by package name, as an infra repo does.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+
+export const repoRoot = path.resolve(__dirname, "..", "..");
+
+let binDir: string | undefined;
+
+/** The pinned CLI, built by scripts/ensure-pulumi.sh (instant when already built). */
+export function pulumiBinDir(): string {
+  if (!binDir) {
+    const out = execFileSync("bash", [path.join(repoRoot, "scripts", "ensure-pulumi.sh")], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    binDir = out.trim().split("\n").pop()!;
+  }
+  return binDir;
+}
+
+export interface TestStackOptions {
+  /** The program's index.js source. */
+  program: string;
+  /** Plain and secret stack config. */
+  config?: Record<string, string>;
+  secretConfig?: Record<string, string>;
+  /** Environment for the CLI, its language host and the provider process. */
+  env?: Record<string, string>;
+  /** A node_modules to use instead of the repo's (e.g. one where the package was installed from npm pack). */
+  nodeModules?: string;
+  stackName?: string;
+}
+
+export interface TestStack {
+  stack: Stack;
+  workDir: string;
+  /** `pulumi stack export` as the CLI prints it without --show-secrets. */
+  exportState(): Promise<string>;
+  /** Every file the file:// backend wrote (state, history, backups), concatenated. */
+  rawBackendFiles(): string;
+  /** Runs the CLI in the project with the stack's environment; returns stdout. */
+  cli(args: string[]): string;
+  setProgram(program: string): void;
+  cleanup(): Promise<void>;
+}
+
+export async function createTestStack(options: TestStackOptions): Promise<TestStack> {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-postmark-"));
+  const stateDir = path.join(workDir, ".pulumi-state");
+  fs.mkdirSync(stateDir);
+  fs.symlinkSync(options.nodeModules ?? path.join(repoRoot, "node_modules"), path.join(workDir, "node_modules"), "dir");
+  fs.writeFileSync(
+    path.join(workDir, "Pulumi.yaml"),
+    "name: lifecycle\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
+  );
+  fs.writeFileSync(path.join(workDir, "package.json"), JSON.stringify({ name: "lifecycle", private: true }));
+  const setProgram = (program: string) => fs.writeFileSync(path.join(workDir, "index.js"), program);
+  setProgram(options.program);
+
+  const bin = pulumiBinDir();
+  const pulumiCommand = await PulumiCommand.get({ root: path.dirname(bin), skipVersionCheck: false });
+  const envVars: Record<string, string> = {
+    PATH: `${bin}:${process.env.PATH}`,
+    PULUMI_BACKEND_URL: `file://${stateDir}`,
+    PULUMI_CONFIG_PASSPHRASE: "lifecycle-test-passphrase",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_HOME: path.join(workDir, ".pulumi-home"),
+    ...options.env,
+  };
+  const stackName = options.stackName ?? "test";
+  const stack = await LocalWorkspace.createStack({ stackName, workDir }, { workDir, pulumiCommand, envVars });
+  const cli = (args: string[]) =>
+    execFileSync(path.join(bin, "pulumi"), [...args, "--stack", stackName], {
+      cwd: workDir,
+      env: { ...process.env, ...envVars },
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  for (const [key, value] of Object.entries(options.config ?? {})) await stack.setConfig(key, { value });
+  for (const [key, value] of Object.entries(options.secretConfig ?? {})) await stack.setConfig(key, { value, secret: true });
+
+  return {
+    stack,
+    workDir,
+    setProgram,
+    cli,
+    // Not stack.exportStack(): the Automation API exports with --show-secrets.
+    exportState: async () => cli(["stack", "export"]),
+    rawBackendFiles: () => readTree(stateDir),
+    cleanup: async () => {
+      await stack.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
+      fs.rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Output of a failed Automation API call, for asserting on the engine's error text. */
+export async function failureText(run: Promise<unknown>): Promise<string> {
+  try {
+    await run;
+  } catch (e) {
+    const err = e as { message?: string; commandResult?: { stdout?: string; stderr?: string } };
+    return [err.message, err.commandResult?.stdout, err.commandResult?.stderr].join("\n");
+  }
+  throw new Error("expected the Pulumi operation to fail, and it succeeded");
+}
+
+function readTree(dir: string): string {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .map((entry) => {
+      const full = path.join(dir, entry.name);
+      return entry.isDirectory() ? readTree(full) : fs.readFileSync(full, "utf8");
+    })
+    .join("\n");
+}
