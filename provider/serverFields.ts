@@ -36,11 +36,11 @@ export interface ReadOnlyField {
 }
 
 const hookUrl = (input: string, api: string): WritableField => ({ input, api, type: "url", default: "" });
-const flag = (input: string, api: string, fallback: boolean | undefined = false): WritableField => ({
+const flag = (input: string, api: string, knownDefault = true): WritableField => ({
   input,
   api,
   type: "boolean",
-  default: fallback,
+  default: knownDefault ? false : undefined,
 });
 
 export const writableFields: readonly WritableField[] = [
@@ -61,7 +61,7 @@ export const writableFields: readonly WritableField[] = [
   flag("trackOpens", "TrackOpens"),
   { input: "trackLinks", api: "TrackLinks", type: "enum", allowed: trackLinksOptions, default: "None" },
   // Postmark's default for this one is not documented (its examples show true), so it is not reset.
-  flag("includeBounceContentInHook", "IncludeBounceContentInHook", undefined),
+  flag("includeBounceContentInHook", "IncludeBounceContentInHook", false),
   flag("enableSmtpApiErrorHooks", "EnableSmtpApiErrorHooks"),
 ];
 
