@@ -9,7 +9,15 @@ import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 
-export const repoRoot = path.resolve(__dirname, "..", "..");
+/** Found by walking up to package.json, so this file also works compiled into build-scripts/ (npm run bench). */
+export const repoRoot = findRepoRoot(__dirname);
+
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "package.json"))) return dir;
+    if (dir === path.dirname(dir)) throw new Error(`no package.json above ${from}`);
+  }
+}
 
 let binDir: string | undefined;
 
@@ -26,8 +34,12 @@ export function pulumiBinDir(): string {
 }
 
 export interface TestStackOptions {
-  /** The program's index.js source. */
-  program: string;
+  /** The program's index.js source (a JavaScript project is made around it)... */
+  program?: string;
+  /** ...or an existing Pulumi project (e.g. an example) to copy, with its Pulumi.<stack>.yaml files. */
+  projectDir?: string;
+  /** The paths in projectDir to copy (default: all but node_modules). */
+  projectFiles?: string[];
   /** Plain and secret stack config. */
   config?: Record<string, string>;
   secretConfig?: Record<string, string>;
@@ -56,13 +68,20 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
   const stateDir = path.join(workDir, ".pulumi-state");
   fs.mkdirSync(stateDir);
   fs.symlinkSync(options.nodeModules ?? path.join(repoRoot, "node_modules"), path.join(workDir, "node_modules"), "dir");
-  fs.writeFileSync(
-    path.join(workDir, "Pulumi.yaml"),
-    "name: lifecycle\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
-  );
-  fs.writeFileSync(path.join(workDir, "package.json"), JSON.stringify({ name: "lifecycle", private: true }));
   const setProgram = (program: string) => fs.writeFileSync(path.join(workDir, "index.js"), program);
-  setProgram(options.program);
+  if (options.projectDir) {
+    // A copy, so that stack init's passphrase salt and any edits stay out of the repo.
+    for (const file of options.projectFiles ?? fs.readdirSync(options.projectDir).filter((f) => f !== "node_modules")) {
+      fs.cpSync(path.join(options.projectDir, file), path.join(workDir, file), { recursive: true });
+    }
+  } else {
+    fs.writeFileSync(
+      path.join(workDir, "Pulumi.yaml"),
+      "name: lifecycle\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
+    );
+    fs.writeFileSync(path.join(workDir, "package.json"), JSON.stringify({ name: "lifecycle", private: true }));
+    setProgram(options.program ?? "");
+  }
 
   const bin = pulumiBinDir();
   const pulumiCommand = await PulumiCommand.get({ root: path.dirname(bin), skipVersionCheck: false });
