@@ -99,16 +99,19 @@ export class PostmarkClient {
 
   private async send<T = ApiServer>(call: Call): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const { status, body, retryAfterSeconds } = await this.gate.run(() => this.attempt(call));
+      const { status, body, retryAfterSeconds } = await this.gate.run(async () => {
+        const answer = await this.attempt(call);
+        // Pause everyone before this slot is handed on, so that no waiting request slips past a 429.
+        if (answer.status === 429) this.gate.pauseFor(this.backoffDelay(attempt, answer.retryAfterSeconds));
+        return answer;
+      });
       if (status >= 200 && status < 300) return body as T;
 
       const error = new PostmarkApiError(call.operation, call.server, status, errorCode(body), message(status, body), attempt);
       const retryable = retryableStatuses.has(status) && (call.retryAmbiguous || !ambiguousStatuses.has(status));
       if (!retryable || attempt >= this.settings.maxAttempts) throw error;
-
-      const delay = this.backoffDelay(attempt, retryAfterSeconds);
-      if (status === 429) this.gate.pauseFor(delay);
-      await sleep(delay);
+      // After a 429 the gate itself holds the retry back until the pause is over.
+      if (status !== 429) await sleep(this.backoffDelay(attempt, retryAfterSeconds));
     }
   }
 
