@@ -1,11 +1,3 @@
-export {
-  PostmarkServer,
-  PostmarkServerArgs,
-  ServerColor,
-  ServerColors,
-  DeliveryType,
-  DeliveryTypes,
-  TrackLinks,
-  TrackLinksOptions,
-} from "./postmarkServer";
+export { PostmarkServer, ServerColors, DeliveryTypes, TrackLinksOptions } from "./postmarkServer";
+export type { PostmarkServerArgs, ServerColor, DeliveryType, TrackLinks } from "./postmarkServer";
 export { PostmarkApiError, PostmarkProviderError } from "./errors";

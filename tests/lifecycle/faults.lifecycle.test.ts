@@ -5,7 +5,7 @@
  * them, and a following preview shows no changes.
  */
 import { RunningEmulator, startEmulator } from "../../emulator/server";
-import { EmulatorAdmin } from "../support/emulatorAdmin";
+import { EmulatorAdmin, mostInFlight } from "../support/emulatorAdmin";
 import { createTestStack, TestStack } from "./pulumiHarness";
 
 jest.setTimeout(900_000);
@@ -104,19 +104,7 @@ describe(`${serverCount} servers under injected faults (${faults})`, () => {
   });
 
   it("requests in flight never exceed the configured limit", async () => {
-    const log = await admin.requests();
-    const events = log.flatMap((r) => {
-      const start = Date.parse(r.time);
-      return [
-        { at: start, delta: 1 },
-        { at: start + r.durationMs, delta: -1 },
-      ];
-    });
-    events.sort((a, b) => a.at - b.at || a.delta - b.delta);
-    let inFlight = 0;
-    let most = 0;
-    for (const e of events) most = Math.max(most, (inFlight += e.delta));
-    expect(most).toBeLessThanOrEqual(4);
+    expect(mostInFlight(await admin.requests())).toBeLessThanOrEqual(4);
   });
 
   it("when retries run out the run fails with a clear message, and a re-run converges", async () => {

@@ -4,6 +4,20 @@ export interface LoggedRequest {
   path: string;
   status: number;
   fault: string | null;
+  /** When the request arrived (ISO). */
+  time: string;
+  durationMs: number;
+}
+
+/** The most requests the emulator was answering at the same time, from its log. */
+export function mostInFlight(log: LoggedRequest[]): number {
+  const events = log.flatMap((r) => [
+    { at: Date.parse(r.time), delta: 1 },
+    { at: Date.parse(r.time) + r.durationMs, delta: -1 },
+  ]);
+  events.sort((a, b) => a.at - b.at || a.delta - b.delta);
+  let now = 0;
+  return events.reduce((most, e) => Math.max(most, (now += e.delta)), 0);
 }
 
 export type StoredServer = Record<string, unknown> & { ID: number; Name: string };

@@ -1,7 +1,7 @@
 /** The HTTP client's parallel safety, against the emulator: bounded requests in flight, shared rate-limit pauses. */
 import { RunningEmulator, startEmulator } from "../../emulator/server";
 import { defaultClientSettings, PostmarkClient } from "../../provider/postmarkClient";
-import { EmulatorAdmin } from "../support/emulatorAdmin";
+import { EmulatorAdmin, mostInFlight } from "../support/emulatorAdmin";
 
 const token = "client-test-token-8e21";
 let emulator: RunningEmulator;
@@ -16,17 +16,6 @@ afterAll(async () => emulator?.stop());
 const client = (maxConcurrentRequests: number) =>
   new PostmarkClient({ ...defaultClientSettings, apiUrl: emulator.url, accountToken: token, retryBaseDelayMs: 1, maxConcurrentRequests });
 
-/** The most requests the emulator was answering at the same time, from its log. */
-async function mostInFlight(): Promise<number> {
-  const events = (await admin.requests()).flatMap((r) => [
-    { at: Date.parse(r.time), delta: 1 },
-    { at: Date.parse(r.time) + r.durationMs, delta: -1 },
-  ]);
-  events.sort((a, b) => a.at - b.at || a.delta - b.delta);
-  let now = 0;
-  return events.reduce((most, e) => Math.max(most, (now += e.delta)), 0);
-}
-
 describe("parallel safety", () => {
   beforeEach(async () => {
     await admin.reset();
@@ -38,7 +27,7 @@ describe("parallel safety", () => {
     const c = client(3);
     await Promise.all(Array.from({ length: 12 }, () => c.getServer(String(server.ID))));
     expect(await admin.requests()).toHaveLength(12);
-    expect(await mostInFlight()).toBe(3);
+    expect(mostInFlight(await admin.requests())).toBe(3);
   });
 
   it("a 429 with Retry-After holds back every request that starts after it, not just its own retry", async () => {
