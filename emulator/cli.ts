@@ -105,19 +105,20 @@ async function main(): Promise<void> {
     console.error(`postmark-emulator: cannot start: ${(error as Error).message}`);
     process.exit(1);
   }
-  console.log(`POSTMARK_API_URL=${emulator.url}`);
-  console.log(
-    `Postmark emulator ready (${options.stateFile ? `state in ${options.stateFile}` : "in memory"}` +
-      `${options.deleteDisabled ? ", delete disabled" : ""}${options.faults ? `, faults ${options.faults}` : ""}). Admin API: ${emulator.url}/__emulator/`,
-  );
   const stop = () => {
     emulator.stop().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
+  // Before the URL line: whoever reads it may signal us at once.
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  console.log(`POSTMARK_API_URL=${emulator.url}`);
+  console.log(
+    `Postmark emulator ready (${options.stateFile ? `state in ${options.stateFile}` : "in memory"}` +
+      `${options.deleteDisabled ? ", delete disabled" : ""}${options.faults ? `, faults ${options.faults}` : ""}). Admin API: ${emulator.url}/__emulator/`,
+  );
 }
 
 function fail(message: string): void {

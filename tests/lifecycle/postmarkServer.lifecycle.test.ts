@@ -23,6 +23,10 @@ for (const [key, args] of Object.entries(config.requireObject("servers"))) {
                    inboundAddress: server.inboundAddress, inboundHash: server.inboundHash };
 }
 exports.servers = servers;
+// Servers read with PostmarkServer.get: looked at, never managed.
+for (const [key, id] of Object.entries(config.getObject("reads") || {})) {
+  exports["read_" + key] = PostmarkServer.get(key, String(id)).name;
+}
 `;
 
 let emulator: RunningEmulator;
@@ -181,6 +185,18 @@ describe("PostmarkServer through pulumi up, preview, refresh and destroy", () =>
     const refresh = await test.stack.refresh();
     expect(refresh.summary.resourceChanges).toEqual({ same: 4 });
     await expectNoPlaintextSecrets();
+  });
+
+  it("PostmarkServer.get reads a server without managing it: dropping it never deletes the server", async () => {
+    const outside = await admin.createByHand({ Name: "Outside" });
+    await test.stack.setConfig("reads", { value: JSON.stringify({ outside: outside.ID }) });
+    const up = await test.stack.up();
+    expect(up.outputs.read_outside.value).toBe("Outside");
+    await test.stack.removeConfig("reads");
+    await admin.clearRequests();
+    await test.stack.up();
+    expect((await admin.requests()).filter((r) => r.method === "DELETE")).toEqual([]);
+    await admin.deleteByHand(outside.ID);
   });
 
   it("bad input fails preview with the field named, and Postmark sees no request", async () => {
