@@ -31,7 +31,19 @@ export class PostmarkApiError extends Error {
 function describe(operation: string, server: string, status: number, errorCode: number | undefined, message: string, attempts: number) {
   const answer = status === 0 ? "no answer" : `HTTP ${status}${errorCode !== undefined ? `, ErrorCode ${errorCode}` : ""}`;
   const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
-  return `Postmark ${operation} (${server}) failed${tries}: ${answer}: ${message}`;
+  const todo = advice(status, errorCode);
+  return `Postmark ${operation} (${server}) failed${tries}: ${answer}: ${message}${todo ? `. ${todo}` : ""}`;
+}
+
+/** What the user can do about an answer, where there is one thing to do. */
+function advice(status: number, errorCode: number | undefined): string | undefined {
+  if (status === 401 || errorCode === 10) {
+    return "Check the account token: `pulumi config set --secret postmark:accountToken <token>` " +
+      "(or POSTMARK_ACCOUNT_TOKEN), from Postmark's Account > API Tokens page";
+  }
+  if (status === 429) return "Postmark is rate-limiting this account: run again later, or lower postmark:maxConcurrentRequests";
+  if (status === 0 || status >= 500) return "Postmark did not complete the request: run the command again (it is safe to repeat)";
+  return undefined;
 }
 
 /** An error for the user that is not an API answer (bad configuration, a refused adoption...). */

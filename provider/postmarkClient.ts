@@ -81,18 +81,24 @@ export class PostmarkClient {
 
   /** Servers whose name equals `name` ignoring case (Postmark's filter is a substring match). */
   async findServersByName(name: string): Promise<ApiServer[]> {
+    const matches = await this.listServers(name);
+    return matches.filter((s) => s.Name.toLowerCase() === name.toLowerCase());
+  }
+
+  /** Every server of the account, or those whose name contains `nameFilter`, page by page. */
+  async listServers(nameFilter?: string): Promise<ApiServer[]> {
     const pageSize = 100;
     const found: ApiServer[] = [];
     for (let offset = 0; ; offset += pageSize) {
       const page = await this.send<{ TotalCount: number; Servers: ApiServer[] }>({
         operation: "list servers",
-        server: name,
+        server: nameFilter ?? "all",
         method: "GET",
         path: "/servers",
-        params: { count: pageSize, offset, name },
+        params: { count: pageSize, offset, ...(nameFilter !== undefined && { name: nameFilter }) },
         retryAmbiguous: true,
       });
-      found.push(...page.Servers.filter((s) => s.Name.toLowerCase() === name.toLowerCase()));
+      found.push(...page.Servers);
       if (page.Servers.length < pageSize || offset + pageSize >= page.TotalCount) return found;
     }
   }

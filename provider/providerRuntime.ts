@@ -4,6 +4,7 @@
  * the installed code, and the state stays small. Settings are read here at run time, never serialized.
  */
 import { ConfigLookup, resolveClientSettings } from "./config";
+import { PostmarkApiError, PostmarkProviderError } from "./errors";
 import { PostmarkClient } from "./postmarkClient";
 import { ServerOperations } from "./serverOperations";
 
@@ -17,4 +18,38 @@ export function configure(config: { get(key: string): string | undefined }): voi
 }
 
 // One client per process, so every resource shares its request limit and rate-limit pauses.
-export const operations = new ServerOperations(() => (client ??= new PostmarkClient(resolveClientSettings(lookup))));
+const serverOperations = new ServerOperations(() => (client ??= new PostmarkClient(resolveClientSettings(lookup))));
+
+/**
+ * Pulumi's dynamic-provider host sends an error's message to the engine, and for check, diff, read and
+ * delete also prints `${error}: ${error.stack}` to stderr, which the CLI shows: the same message again,
+ * then frames of our code. For an answer the user has to act on (a Postmark refusal, a bad setting) that
+ * echo is noise, so it is dropped; unexpected errors (bugs) keep their stack.
+ */
+const expectedErrorEchoes = new Set<string>();
+const printError = console.error.bind(console);
+console.error = (...args: unknown[]) => {
+  if (args.length === 1 && typeof args[0] === "string" && expectedErrorEchoes.delete(args[0])) return;
+  printError(...args);
+};
+
+const isExpected = (e: unknown): e is Error => e instanceof PostmarkApiError || e instanceof PostmarkProviderError;
+
+function reportingExpectedErrors<T extends object>(target: T): T {
+  return new Proxy(target, {
+    get(object, key) {
+      const member = Reflect.get(object, key);
+      if (typeof member !== "function") return member;
+      return async (...args: unknown[]) => {
+        try {
+          return await member.apply(object, args);
+        } catch (e) {
+          if (isExpected(e)) expectedErrorEchoes.add(`${e}: ${e.stack}`);
+          throw e;
+        }
+      };
+    },
+  });
+}
+
+export const operations = reportingExpectedErrors(serverOperations);

@@ -30,6 +30,8 @@ const deliveryTypeField = writableFields.find((f) => f.input === "deliveryType")
  * kept in the outputs.
  */
 export class ServerOperations {
+  private serverIdsSnapshot?: Promise<Set<number>>;
+
   constructor(private readonly client: () => PostmarkClient) {}
 
   check(_olds: Inputs, news: Inputs): CheckOutcome {
@@ -57,8 +59,12 @@ export class ServerOperations {
     try {
       server = await this.client().getServer(id);
     } catch (e) {
-      // Deleted outside Pulumi: an empty ID tells the engine to drop it from state on refresh.
-      if (e instanceof PostmarkApiError && e.isNotFound) return { id: "", props: {} };
+      if (e instanceof PostmarkApiError && e.isNotFound) {
+        // PostmarkServer.get: the engine would record an empty resource, so say plainly that there is none.
+        if (isLookup(props)) throw new PostmarkProviderError(`PostmarkServer.get: no Postmark server with ID ${id} in this account.`);
+        // Deleted outside Pulumi: an empty ID tells the engine to drop it from state on refresh.
+        return { id: "", props: {} };
+      }
       throw e;
     }
     const outs = outputsFromServer(server, managedFields(props), props[adoptServerIdInput]);
@@ -83,7 +89,7 @@ export class ServerOperations {
             "run `pulumi refresh` to drop it from the stack, then `pulumi up` to create it again.",
         );
       }
-      if (e instanceof PostmarkApiError && e.errorCode === 603) throw await this.nameTakenError(String(news.name), e);
+      if (e instanceof PostmarkApiError && e.errorCode === 603) throw await this.nameTakenOnRename(id, olds.name, String(news.name), e);
       throw e;
     }
   }
@@ -107,12 +113,14 @@ export class ServerOperations {
 
   /**
    * One POST. If its answer is lost (timeout, reset, 5xx) the server may exist anyway: look it up by
-   * name and take it only if it is exactly what this request would have made, so a retry leaves no twin,
-   * and a server that existed before is never taken over silently.
+   * name and take it only if it was not in the account before this run's first create and is exactly
+   * what this request would have made. So a retry leaves no twin, and a server that existed before is
+   * never taken over, whatever the faults.
    */
   private async createServer(news: Inputs): Promise<ApiServer> {
     const client = this.client();
     const name = String(news.name);
+    const existedBefore = await this.serverIdsBeforeCreates();
     let answerLost = false;
     for (let attempt = 1; ; attempt++) {
       let failure: PostmarkApiError;
@@ -123,13 +131,27 @@ export class ServerOperations {
         failure = e;
       }
       answerLost ||= isAmbiguous(failure);
-      const existing = await client.findServersByName(name);
-      const ours = answerLost ? existing.find((s) => looksFreshlyCreatedFrom(s, news)) : undefined;
+      const sameName = await client.findServersByName(name);
+      const ours = answerLost ? sameName.find((s) => !existedBefore.has(s.ID) && looksFreshlyCreatedFrom(s, news)) : undefined;
       if (ours) return ours;
-      if (existing.length > 0) throw await this.nameTakenError(name, failure, existing);
+      if (sameName.length > 0) throw this.nameTakenOnCreate(name, sameName);
       if (attempt >= client.settings.maxAttempts) throw failure;
       await sleep(client.backoffDelay(attempt));
     }
+  }
+
+  /**
+   * The IDs of every server in the account before this run made any: one listing (a GET per 100 servers)
+   * per provider process, shared by all its creates. Postmark gives a server no creation time, so this is
+   * the only way to tell, after a lost answer, a server our POST made from one that was already there.
+   */
+  private serverIdsBeforeCreates(): Promise<Set<number>> {
+    this.serverIdsSnapshot ??= this.client()
+      .listServers()
+      .then((servers) => new Set(servers.map((s) => s.ID)));
+    // A failed listing is not remembered: the next create asks again.
+    this.serverIdsSnapshot.catch(() => (this.serverIdsSnapshot = undefined));
+    return this.serverIdsSnapshot;
   }
 
   private async adopt(news: Inputs, managed: string[]): Promise<{ id: string; outs: Outputs }> {
@@ -157,16 +179,28 @@ export class ServerOperations {
     return { id, outs: outputsFromServer(server, managed, news[adoptServerIdInput]) };
   }
 
-  private async nameTakenError(name: string, cause: PostmarkApiError, known?: ApiServer[]): Promise<Error> {
-    const existing = known ?? (await this.client().findServersByName(name).catch(() => []));
+  private nameTakenOnCreate(name: string, existing: ApiServer[]): Error {
     const ids = existing.map((s) => s.ID);
-    if (ids.length === 0) return cause;
     return new PostmarkProviderError(
       `A Postmark server named "${name}" already exists (ID ${ids.join(", ")}), and server names are unique in an ` +
         `account. To manage that server from this program, set \`adoptServerId: ${ids[0]}\` on this resource; ` +
         "otherwise choose another name.",
     );
   }
+
+  private async nameTakenOnRename(id: string, oldName: unknown, name: string, cause: PostmarkApiError): Promise<Error> {
+    const existing = await this.client().findServersByName(name).catch(() => []);
+    const others = existing.filter((s) => String(s.ID) !== id).map((s) => s.ID);
+    if (others.length === 0) return cause;
+    return new PostmarkProviderError(
+      `Cannot rename Postmark server ${id} ("${oldName}") to "${name}": another server already has that name ` +
+        `(ID ${others.join(", ")}), and server names are unique in an account. Choose another name, or rename or ` +
+        "delete that server first. Nothing was changed.",
+    );
+  }
 }
+
+/** A read for PostmarkServer.get carries no outputs yet; a refresh carries the server's last outputs. */
+const isLookup = (props: Outputs): boolean => props.serverId === undefined;
 
 const managedFields = (props: Outputs): string[] => (props[managedFieldsOutput] as string[] | undefined) ?? [];

@@ -53,6 +53,14 @@ async function expectNoPlaintextSecrets(): Promise<void> {
   }
 }
 
+/** What the CLI shows for an expected failure: no stack frames, no class names, no sources the package does not ship. */
+function expectNoInternals(text: string): void {
+  expect(text).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+  expect(text).not.toContain("PostmarkApiError");
+  expect(text).not.toContain("PostmarkProviderError");
+  expect(text).not.toMatch(/\.ts:\d+/);
+}
+
 beforeAll(async () => {
   emulator = await startEmulator({ token: accountToken });
   admin = new EmulatorAdmin(emulator.url);
@@ -76,7 +84,8 @@ describe("PostmarkServer through pulumi up, preview, refresh and destroy", () =>
     await setServers({ billing, alerts });
     const up = await test.stack.up();
     expect(up.summary.resourceChanges).toMatchObject({ create: 3 });
-    expect(await apiCalls()).toEqual(["POST /servers", "POST /servers"]);
+    // One listing before the first create (to know which servers existed before this run), then one POST each.
+    expect(await apiCalls()).toEqual(["GET /servers", "POST /servers", "POST /servers"]);
     const stored = await storedByName("Billing");
     expect(stored).toMatchObject({ Color: "red", DeliveryType: "Live", TrackOpens: true });
     expect(up.outputs.servers.value.billing).toMatchObject({ id: stored!.ID, apiTokens: stored!.ApiTokens });
@@ -147,7 +156,7 @@ describe("PostmarkServer through pulumi up, preview, refresh and destroy", () =>
     expect(preview.changeSummary).toMatchObject({ replace: 1 });
     await admin.clearRequests();
     await test.stack.up();
-    expect(await apiCalls()).toEqual([`DELETE /servers/${old.ID}`, "POST /servers"]);
+    expect(await apiCalls()).toEqual([`DELETE /servers/${old.ID}`, "GET /servers", "POST /servers"]);
     const now = (await admin.servers()).filter((s) => s.Name === "Billing");
     expect(now).toHaveLength(1);
     expect(now[0]).toMatchObject({ DeliveryType: "Sandbox" });
@@ -199,6 +208,61 @@ describe("PostmarkServer through pulumi up, preview, refresh and destroy", () =>
     await admin.deleteByHand(outside.ID);
   });
 
+  describe("a same-named server that existed before is never taken over, whatever the faults", () => {
+    let acme: StoredServer;
+    const declared = { billing: { ...billing, trackOpens: false, deliveryType: "Sandbox" }, alerts };
+
+    beforeAll(async () => {
+      acme = await admin.createByHand({ Name: "Acme" }); // Postmark's defaults, as a fresh server has
+      await setServers({ ...declared, acme: { name: "Acme" } });
+    });
+    afterAll(async () => {
+      await setServers(declared);
+      await admin.deleteByHand(acme.ID);
+    });
+
+    it.each([
+      ["answered 500 without acting", ["none", "500", "500", "500"]],
+      ["whose answer is lost", ["none", "lost-create"]],
+    ])("a create %s fails with the adoption advice and takes nothing", async (_, faultQueue) => {
+      await admin.settings({ faultQueue });
+      const text = await failureText(test.stack.up());
+      await admin.settings({ faultQueue: [] });
+      expect(text).toContain(`A Postmark server named "Acme" already exists (ID ${acme.ID})`);
+      expect(text).toContain(`adoptServerId: ${acme.ID}`);
+      const state = JSON.parse(await test.exportState()).deployment;
+      expect(state.resources.map((r: { id?: string }) => r.id)).not.toContain(String(acme.ID));
+      expect((await admin.servers()).filter((s) => s.Name === "Acme")).toEqual([acme]);
+    });
+  });
+
+  it("PostmarkServer.get of an ID that does not exist fails preview with a clear message", async () => {
+    await test.stack.setConfig("reads", { value: JSON.stringify({ ghost: 987654321 }) });
+    const text = await failureText(test.stack.preview());
+    await test.stack.removeConfig("reads");
+    expect(text).toContain("PostmarkServer.get: no Postmark server with ID 987654321 in this account.");
+  });
+
+  it("renaming a server to a name another server has says to choose another name, not to adopt", async () => {
+    const alertsServer = (await storedByName("Alerts"))!;
+    await setServers({ billing: { ...billing, trackOpens: false, deliveryType: "Sandbox", name: "alerts" }, alerts });
+    const text = await failureText(test.stack.up());
+    await setServers({ billing: { ...billing, trackOpens: false, deliveryType: "Sandbox" }, alerts });
+    expect(text).toContain(`to "alerts": another server already has that name (ID ${alertsServer.ID})`);
+    expect(text).toContain("Choose another name, or rename or delete that server first. Nothing was changed.");
+    expect(text).not.toContain("adoptServerId");
+    expect(await storedByName("Billing")).toBeDefined();
+  });
+
+  it("a refresh that Postmark keeps failing shows its answer and what to do, without stack frames", async () => {
+    // Refresh runs with the provider configuration stored by the last up, so a failing Postmark is simulated.
+    await admin.settings({ faults: "503:1" });
+    const text = await failureText(test.stack.refresh()).finally(() => admin.settings({ faults: "" }));
+    expect(text).toMatch(/Postmark read server \(\d+\) failed after 6 attempts: HTTP 503, ErrorCode 100/);
+    expect(text).toContain("Postmark did not complete the request: run the command again (it is safe to repeat)");
+    expectNoInternals(text);
+  });
+
   it("bad input fails preview with the field named, and Postmark sees no request", async () => {
     await setServers({ billing: { ...billing, color: "Pink", inboundSpamThreshold: 7 }, alerts });
     await admin.clearRequests();
@@ -219,6 +283,16 @@ describe("PostmarkServer through pulumi up, preview, refresh and destroy", () =>
     const kept = state.resources.filter((r: { type: string }) => r.type.endsWith("PostmarkServer"));
     expect(kept.length).toBeGreaterThan(0);
     expect(await admin.servers()).toHaveLength(kept.length);
+  });
+
+  it("a refused delete prints Postmark's answer and what to do once per server, without stack frames", async () => {
+    const text = await failureText(test.stack.destroy());
+    expect(text).toContain("retainOnDelete");
+    expectNoInternals(text);
+    const diagnostics = text.slice(text.indexOf("Diagnostics:"), text.indexOf("Resources:"));
+    for (const server of await admin.servers()) {
+      expect(diagnostics.split(`Postmark refused to delete server ${server.ID} `).length - 1).toBe(1);
+    }
   });
 
   it("retainOnDelete lets the stack go while the servers stay in Postmark", async () => {

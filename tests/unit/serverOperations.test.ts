@@ -16,22 +16,28 @@ const token = "unit-test-account-token-5f1c";
 let emulator: RunningEmulator;
 let admin: EmulatorAdmin;
 let operations: ServerOperations;
+let client: PostmarkClient;
 
 beforeAll(async () => {
   emulator = await startEmulator({ token, seed: 7 });
   admin = new EmulatorAdmin(emulator.url);
-  const client = new PostmarkClient({
+  client = new PostmarkClient({
     ...resolveClientSettings(() => undefined, { POSTMARK_ACCOUNT_TOKEN: token, POSTMARK_API_URL: emulator.url }),
     retryBaseDelayMs: 1,
     maxAttempts: 4,
   });
-  operations = new ServerOperations(() => client);
 });
 afterAll(async () => emulator?.stop());
 beforeEach(async () => {
   await admin.settings({ faults: "", deleteDisabled: false, missingServer: "404" });
   await admin.reset();
+  // A new provider process for each test: it knows nothing of the servers made before it.
+  operations = new ServerOperations(() => client);
 });
+
+/** The one listing a run makes before its first create, to know which servers existed before it
+ * (fault queues start with "none" to let it through). */
+const snapshot = "GET /servers?count=100&offset=0 200";
 
 const calls = async () => (await admin.requests()).map((r: LoggedRequest) => `${r.method} ${r.path} ${r.status}`);
 
@@ -45,7 +51,7 @@ async function created(inputs: Record<string, unknown>): Promise<{ id: string; o
 describe("create", () => {
   it("makes one POST with exactly the declared fields, in Postmark's names and canonical values", async () => {
     const { id, outs } = await operations.create({ name: "Billing", color: "red", trackOpens: true, deliveryType: "Sandbox" });
-    expect(await calls()).toEqual(["POST /servers 200"]);
+    expect(await calls()).toEqual([snapshot, "POST /servers 200"]);
     const [stored] = await admin.servers();
     expect(String(stored.ID)).toBe(id);
     expect(stored).toMatchObject({ Name: "Billing", Color: "red", TrackOpens: true, DeliveryType: "Sandbox" });
@@ -64,41 +70,59 @@ describe("create", () => {
   });
 
   it("a create whose response is lost adopts the server it made: no twin, nothing untracked", async () => {
-    await admin.settings({ faultQueue: ["lost-create"] });
+    await admin.settings({ faultQueue: ["none", "lost-create"] });
     const outcome = await operations.create({ name: "Billing", trackOpens: true });
     const servers = await admin.servers();
     expect(servers).toHaveLength(1);
     expect(outcome.id).toBe(String(servers[0].ID));
-    expect(await calls()).toEqual(["POST /servers 0", "GET /servers?count=100&offset=0&name=Billing 200"]);
+    expect(await calls()).toEqual([snapshot, "POST /servers 0", "GET /servers?count=100&offset=0&name=Billing 200"]);
   });
 
   it.each(["reset", "500", "503"])("a create that meets %s before Postmark acted is retried once a lookup shows no server", async (fault) => {
-    await admin.settings({ faultQueue: [fault] });
+    await admin.settings({ faultQueue: ["none", fault] });
     const outcome = await operations.create({ name: "Billing" });
     const servers = await admin.servers();
     expect(servers).toHaveLength(1);
     expect(outcome.id).toBe(String(servers[0].ID));
     const status = fault === "reset" ? 0 : Number(fault);
-    expect(await calls()).toEqual([`POST /servers ${status}`, "GET /servers?count=100&offset=0&name=Billing 200", "POST /servers 200"]);
+    expect(await calls()).toEqual([snapshot, `POST /servers ${status}`, "GET /servers?count=100&offset=0&name=Billing 200", "POST /servers 200"]);
   });
 
   it("a create that meets 429 is retried without a lookup: Postmark did not act", async () => {
-    await admin.settings({ faultQueue: ["429"], retryAfterRate: 0 });
+    await admin.settings({ faultQueue: ["none", "429"], retryAfterRate: 0 });
     await operations.create({ name: "Billing" });
-    expect(await calls()).toEqual(["POST /servers 429", "POST /servers 200"]);
+    expect(await calls()).toEqual([snapshot, "POST /servers 429", "POST /servers 200"]);
   });
 
   it("never silently adopts a server that existed before when a response is lost", async () => {
     const existing = await admin.createByHand({ Name: "Billing", TrackOpens: true });
-    await admin.settings({ faultQueue: ["reset"] });
+    await admin.settings({ faultQueue: ["none", "reset"] });
     const failure = await operations.create({ name: "Billing" }).catch((e) => e);
     expect(failure.message).toContain(`A Postmark server named "Billing" already exists (ID ${existing.ID})`);
     expect((await admin.servers()).map((s) => s.ID)).toEqual([existing.ID]);
   });
 
+  it.each(["500", "503", "reset", "lost-create"])(
+    "never takes a same-named server that existed before, even one with Postmark's defaults, when the create meets %s",
+    async (fault) => {
+      const existing = await admin.createByHand({ Name: "Acme" });
+      await admin.settings({ faultQueue: ["none", fault, fault, fault] });
+      const failure = await operations.create({ name: "Acme" }).catch((e) => e);
+      expect(failure.message).toContain(`A Postmark server named "Acme" already exists (ID ${existing.ID})`);
+      expect(failure.message).toContain(`adoptServerId: ${existing.ID}`);
+      expect((await admin.servers()).map((s) => s.ID)).toEqual([existing.ID]);
+    },
+  );
+
+  it("one listing per run, shared by every create, tells which servers existed before", async () => {
+    await operations.create({ name: "One" });
+    await operations.create({ name: "Two" });
+    expect((await calls()).filter((c) => c.startsWith("GET"))).toEqual([snapshot]);
+  });
+
   it("a lost create is recovered even when another server's name contains this one", async () => {
     await admin.createByHand({ Name: "Billing Production" });
-    await admin.settings({ faultQueue: ["lost-create"] });
+    await admin.settings({ faultQueue: ["none", "lost-create"] });
     const outcome = await operations.create({ name: "Billing" });
     const made = (await admin.servers()).find((s) => s.Name === "Billing");
     expect(outcome.id).toBe(String(made?.ID));
@@ -146,6 +170,12 @@ describe("read", () => {
     expect(read.inputs).toEqual({ name: "Billing", color: "Blue" });
   });
 
+  it.each(["404", "422"])("PostmarkServer.get of an ID that does not exist (answered %s) is a clear error", async (mode) => {
+    await admin.settings({ missingServer: mode });
+    const failure = await operations.read("987654321", {}).catch((e) => e);
+    expect(failure.message).toBe("PostmarkServer.get: no Postmark server with ID 987654321 in this account.");
+  });
+
   it.each(["404", "422"])("a missing server (answered %s) is reported gone so refresh drops it", async (mode) => {
     const { id, outs } = await created({ name: "Billing" });
     await admin.deleteByHand(id);
@@ -155,6 +185,17 @@ describe("read", () => {
 });
 
 describe("update", () => {
+  it("renaming to a name another server has says to choose another name, not to adopt", async () => {
+    const other = await admin.createByHand({ Name: "Taken" });
+    const { id, outs } = await created({ name: "Billing" });
+    const failure = await operations.update(id, outs, { name: "taken" }).catch((e) => e);
+    expect(failure.message).toBe(
+      `Cannot rename Postmark server ${id} ("Billing") to "taken": another server already has that name (ID ${other.ID}), ` +
+        "and server names are unique in an account. Choose another name, or rename or delete that server first. Nothing was changed.",
+    );
+    expect((await admin.servers()).map((s) => s.Name).sort()).toEqual(["Billing", "Taken"]);
+  });
+
   it("sends one PUT with only the changed fields and never DeliveryType", async () => {
     const { id, outs } = await created({ name: "Billing", color: "Red", trackOpens: false, deliveryType: "Live" });
     await operations.update(id, outs, { name: "Billing", color: "red", trackOpens: true, deliveryType: "Live" });
