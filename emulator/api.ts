@@ -15,6 +15,8 @@ export interface RequestContext {
   /** The path parameters of the route pattern, URL-decoded. */
   params: Record<string, string>;
   query: URLSearchParams;
+  /** The body as sent ("" for none). */
+  bodyText: string;
   /** The body parsed as JSON; 402 when it is not JSON (an empty body included). */
   json(): unknown;
   store: StateStore;

@@ -171,6 +171,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       const context: RequestContext = {
         params: params!,
         query: url.searchParams,
+        bodyText: body,
         json: () => parseJsonBody(body),
         store,
         settings,

@@ -17,6 +17,8 @@ export interface CollectionDeclaration {
   idCounter?: string;
   /** The record field holding the owning server's ID: such records go when their server is deleted. */
   ownerField?: string;
+  /** The record field naming the server's message stream it belongs to: such records go when the stream is purged. */
+  streamField?: string;
   /** Always written, and required on load (the servers: what every state file since the first one holds). */
   required?: boolean;
 }
@@ -30,8 +32,8 @@ export interface StoreDraft {
   replace<T>(collection: string, records: T[]): void;
   /** The next integer ID of a collection with an `idCounter`. */
   takeId(collection: string): number;
-  /** Drops every record that belongs to the server (collections with an `ownerField`). */
-  removeOwnedBy(serverId: number): void;
+  /** Drops every record that belongs to the server (`ownerField`), or only to one of its streams (`streamField`). */
+  removeOwnedBy(serverId: number, streamId?: string): void;
   /** Empties every collection; the counters stay, as Postmark never reuses an ID. */
   clear(): void;
 }
@@ -72,9 +74,11 @@ export class StateStore {
         counters.set(name, id + 1);
         return id;
       },
-      removeOwnedBy: (serverId) => {
-        for (const { name, ownerField } of this.declarations.values()) {
-          if (ownerField) collections.set(name, collections.get(name)!.filter((record) => record[ownerField] !== serverId));
+      removeOwnedBy: (serverId, streamId) => {
+        for (const { name, ownerField, streamField } of this.declarations.values()) {
+          if (!ownerField || (streamId !== undefined && !streamField)) continue;
+          const owned = (record: StoredRecord) => record[ownerField] === serverId && (streamId === undefined || record[streamField!] === streamId);
+          collections.set(name, collections.get(name)!.filter((record) => !owned(record)));
         }
       },
       clear: () => {

@@ -64,7 +64,8 @@ const hookUrl: Check = (value: string, field) => {
     : invalid(serverErrorCodes.InvalidHookUrl, `Invalid webhook URL in '${field}': ${JSON.stringify(value)}. It must be an absolute http(s) URL outside internal IP ranges.`);
 };
 
-function isInternalHost(hostname: string): boolean {
+/** Postmark refuses to call back into private networks. */
+export function isInternalHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
   if (host === "localhost" || host.endsWith(".localhost")) return true;
   if (isIP(host) === 4) {
