@@ -63,9 +63,9 @@ export interface TestStack {
   cli(args: string[]): string;
   /**
    * Runs the CLI as a CI job would and reports how it ended instead of throwing. Asynchronous, so an
-   * emulator in this process keeps answering while the CLI runs.
+   * emulator in this process keeps answering while the CLI runs. `env` adds to the stack's environment.
    */
-  runCli(args: string[]): Promise<CliRun>;
+  runCli(args: string[], env?: Record<string, string>): Promise<CliRun>;
   setProgram(program: string): void;
   cleanup(): Promise<void>;
 }
@@ -116,9 +116,9 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
       encoding: "utf8",
       maxBuffer: 64 * 1024 * 1024,
     });
-  const runCli = (args: string[]) =>
+  const runCli = (args: string[], env: Record<string, string> = {}) =>
     new Promise<CliRun>((resolve, reject) => {
-      const child = spawn(path.join(bin, "pulumi"), [...args, "--stack", stackName], { cwd: workDir, env: { ...process.env, ...envVars } });
+      const child = spawn(path.join(bin, "pulumi"), [...args, "--stack", stackName], { cwd: workDir, env: { ...process.env, ...envVars, ...env } });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk) => (stdout += chunk));
