@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * postmark-emulator: runs the local Postmark Servers API until SIGINT/SIGTERM.
+ * postmark-emulator: runs the local Postmark API until SIGINT/SIGTERM.
  * The first stdout line is `POSTMARK_API_URL=http://HOST:PORT`, for scripts to read. The account token is
  * never printed.
  */
@@ -12,9 +12,9 @@ const usage = `Usage: postmark-emulator [options]
   --port N                 port to listen on; 0 picks a free one (default 0)
   --host HOST              address to listen on (default 127.0.0.1)
   --token TOKEN            the account token to accept (default emulator-account-token)
-  --state-file FILE        keep servers in FILE across restarts (default: in memory)
-  --delete-disabled        DELETE answers 422 ErrorCode 604, like an account without delete access
-  --latency-ms N           milliseconds added to every Servers API request (default 0)
+  --state-file FILE        keep servers, streams and webhooks in FILE across restarts (default: in memory)
+  --delete-disabled        DELETE /servers/{id} answers 422 ErrorCode 604, like an account without delete access
+  --latency-ms N           milliseconds added to every API request (default 0)
   --faults LIST            e.g. 429:0.2,500:0.05,503:0.05,reset:0.05,lost-create:0.1
   --seed N                 seed of the fault PRNG (default 1)
   --retry-after-rate R     share of 429 answers with Retry-After, 0 to 1 (default 0.5)

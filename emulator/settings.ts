@@ -5,9 +5,9 @@
 import { FaultName, faultNames, FaultRates, parseFaults } from "./faults";
 
 export interface EmulatorSettings {
-  /** Probability of each injected fault per Servers API request. */
+  /** Probability of each injected fault per API request. */
   faults: FaultRates;
-  /** Milliseconds added to every Servers API request. */
+  /** Milliseconds added to every API request. */
   latencyMs: number;
   /** DELETE answers 422 ErrorCode 604, like an account without delete access. */
   deleteDisabled: boolean;
@@ -20,7 +20,7 @@ export interface EmulatorSettings {
   /** A missing server: bare 404 with an empty body, or 422 with ErrorCode 601. */
   missingServer: "404" | "422";
   /**
-   * Faults for the next Servers API requests, one each, in order, before any random draw ("none" lets one
+   * Faults for the next API requests, one each, in order, before any random draw ("none" lets one
    * through): exact sequences for tests, e.g. ["reset", "none", "429"].
    */
   faultQueue: (FaultName | "none")[];

@@ -1,79 +1,112 @@
 /**
- * The emulator's servers: kept in memory, and mirrored to a JSON state file when one is given so that
- * servers (and the next ID) survive a restart.
+ * The emulator's state: every API's collections, kept in memory and mirrored to ONE JSON state file when one is
+ * given, so that everything (and the next IDs) survives a restart. A change is applied to a draft, written to
+ * disk, and only then becomes the state: a failed write leaves memory as the file is, and the change refused.
  */
-import { randomBytes, randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { serverFields, ServerRecord, WritableFields } from "./validation";
 
-interface StateFile {
-  nextId: number;
-  servers: ServerRecord[];
+/** A collection an API module keeps, as it declares it. */
+export interface CollectionDeclaration {
+  /** Its key in the state file, e.g. "servers". */
+  name: string;
+  /**
+   * The state-file key of the counter that hands out integer IDs (records keyed by a numeric `ID`), e.g.
+   * "nextId". IDs are never reused, like Postmark's: a stale ID must not find someone else's resource.
+   */
+  idCounter?: string;
+  /** The record field holding the owning server's ID: such records go when their server is deleted. */
+  ownerField?: string;
+  /** The record field naming the server's message stream it belongs to: such records go when the stream is purged. */
+  streamField?: string;
+  /** Always written, and required on load (the servers: what every state file since the first one holds). */
+  required?: boolean;
 }
 
-export class ServerStore {
-  private servers = new Map<number, ServerRecord>();
-  /** IDs are never reused, like Postmark's: a stale ID must not find someone else's server. */
-  private nextId = 1;
+type StoredRecord = Record<string, unknown>;
 
-  constructor(private readonly stateFile?: string) {
+/** A change in progress; nothing is visible or saved until the change function returns. */
+export interface StoreDraft {
+  /** The collection's records, in stored order. Records are never mutated in place: replace them. */
+  list<T>(collection: string): T[];
+  replace<T>(collection: string, records: T[]): void;
+  /** The next integer ID of a collection with an `idCounter`. */
+  takeId(collection: string): number;
+  /** Drops every record that belongs to the server (`ownerField`), or only to one of its streams (`streamField`). */
+  removeOwnedBy(serverId: number, streamId?: string): void;
+  /** Empties every collection; the counters stay, as Postmark never reuses an ID. */
+  clear(): void;
+}
+
+export class StateStore {
+  private readonly declarations = new Map<string, CollectionDeclaration>();
+  private collections = new Map<string, StoredRecord[]>();
+  private counters = new Map<string, number>();
+
+  constructor(
+    declarations: CollectionDeclaration[],
+    private readonly stateFile?: string,
+  ) {
+    for (const declaration of declarations) {
+      if (this.declarations.has(declaration.name)) throw new Error(`two API modules declare the collection "${declaration.name}"`);
+      this.declarations.set(declaration.name, declaration);
+      this.collections.set(declaration.name, []);
+      if (declaration.idCounter) this.counters.set(declaration.name, 1);
+    }
     if (stateFile) this.load(stateFile);
   }
 
-  /** All servers in ID order. */
-  list(): ServerRecord[] {
-    return [...this.servers.values()].sort((a, b) => a.ID - b.ID);
+  list<T>(collection: string): T[] {
+    return [...this.known(this.collections, collection)] as T[];
   }
 
-  get(id: number): ServerRecord | undefined {
-    return this.servers.get(id);
+  change<R>(edit: (draft: StoreDraft) => R): R {
+    const collections = new Map([...this.collections].map(([name, records]) => [name, [...records]]));
+    const counters = new Map(this.counters);
+    const draft: StoreDraft = {
+      list: <T>(name: string) => [...this.known(collections, name)] as T[],
+      replace: (name, records) => {
+        this.known(collections, name);
+        collections.set(name, [...(records as StoredRecord[])]);
+      },
+      takeId: (name) => {
+        const id = this.known(counters, name);
+        counters.set(name, id + 1);
+        return id;
+      },
+      removeOwnedBy: (serverId, streamId) => {
+        for (const { name, ownerField, streamField } of this.declarations.values()) {
+          if (!ownerField || (streamId !== undefined && !streamField)) continue;
+          const owned = (record: StoredRecord) => record[ownerField] === serverId && (streamId === undefined || record[streamField!] === streamId);
+          collections.set(name, collections.get(name)!.filter((record) => !owned(record)));
+        }
+      },
+      clear: () => {
+        for (const name of collections.keys()) collections.set(name, []);
+      },
+    };
+    const result = edit(draft);
+    if (this.stateFile) writeAtomically(this.stateFile, JSON.stringify(this.serialize(collections, counters), null, 2) + "\n");
+    this.collections = collections;
+    this.counters = counters;
+    return result;
   }
 
-  /** A new server: Postmark's defaults, a fresh ID, server token and inbound hash, then `fields` on top. */
-  create(fields: Partial<ServerRecord>): ServerRecord {
-    const record: Record<string, unknown> = {};
-    for (const [name, field] of Object.entries(serverFields)) record[name] = "default" in field ? field.default : undefined;
-    const id = this.nextId;
-    const hash = randomBytes(16).toString("hex");
-    Object.assign(record, {
-      ID: id,
-      ApiTokens: [randomUUID()],
-      ServerLink: `https://postmarkapp.com/servers/${id}/streams`,
-      InboundAddress: `${hash}@inbound.postmarkapp.com`,
-      InboundHash: hash,
-      ...fields,
-    });
-    const server = record as ServerRecord;
-    this.commit([...this.list(), server], id + 1);
-    return server;
+  private known<V>(map: Map<string, V>, name: string): V {
+    if (!map.has(name)) throw new Error(`no collection "${name}"${this.declarations.has(name) ? " with an ID counter" : ""} is declared`);
+    return map.get(name)!;
   }
 
-  /** Changes only the fields given; undefined when the server does not exist. */
-  update(id: number, fields: WritableFields | Partial<ServerRecord>): ServerRecord | undefined {
-    const server = this.servers.get(id);
-    if (!server) return undefined;
-    const updated = { ...server, ...fields };
-    this.commit(this.list().map((s) => (s.ID === id ? updated : s)));
-    return updated;
-  }
-
-  remove(id: number): ServerRecord | undefined {
-    const server = this.servers.get(id);
-    if (server) this.commit(this.list().filter((s) => s.ID !== id));
-    return server;
-  }
-
-  /** Removes every server; the next ID stays, as Postmark never reuses one. */
-  clear(): void {
-    this.commit([]);
-  }
-
-  /** Disk first: when the write fails, memory still matches the file and the change is refused. */
-  private commit(servers: ServerRecord[], nextId = this.nextId): void {
-    if (this.stateFile) writeAtomically(this.stateFile, JSON.stringify({ nextId, servers } satisfies StateFile, null, 2) + "\n");
-    this.servers = new Map(servers.map((s) => [s.ID, s]));
-    this.nextId = nextId;
+  /** Empty collections and counters still at 1 are left out, so a file holding only servers keeps its first shape. */
+  private serialize(collections: Map<string, StoredRecord[]>, counters: Map<string, number>): Record<string, unknown> {
+    const state: Record<string, unknown> = {};
+    for (const { name, idCounter, required } of this.declarations.values()) {
+      const records = collections.get(name)!;
+      const next = counters.get(name);
+      if (idCounter && next !== undefined && (required || next > 1)) state[idCounter] = next;
+      if (required || records.length > 0) state[name] = records;
+    }
+    return state;
   }
 
   private load(file: string): void {
@@ -84,16 +117,22 @@ export class ServerStore {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
       throw error;
     }
-    let state: StateFile;
+    let state: Record<string, unknown>;
     try {
       state = JSON.parse(text);
     } catch (error) {
       throw new Error(`state file ${file} is not valid JSON (${(error as Error).message}); move it away to start empty`);
     }
-    if (!Array.isArray(state?.servers)) throw new Error(`state file ${file} has no "servers" array; move it away to start empty`);
-    for (const server of state.servers) this.servers.set(server.ID, server);
-    const highest = Math.max(0, ...this.servers.keys());
-    this.nextId = Math.max(Number(state.nextId) || 1, highest + 1);
+    for (const { name, idCounter, required } of this.declarations.values()) {
+      const records = state?.[name];
+      if (records === undefined && !required) continue;
+      if (!Array.isArray(records)) throw new Error(`state file ${file} has no "${name}" array; move it away to start empty`);
+      this.collections.set(name, records);
+      if (idCounter) {
+        const highest = Math.max(0, ...records.map((record: StoredRecord) => Number(record.ID) || 0));
+        this.counters.set(name, Math.max(Number(state[idCounter]) || 1, highest + 1));
+      }
+    }
   }
 }
 

@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
-# Provides the pinned Pulumi CLI, built from Pulumi's Go modules (its installer and the `pulumi` npm
-# wrapper download binaries, which these machines cannot). Prints the bin directory as its last line.
+# Provides a Pulumi CLI and prints its bin directory as the last line of stdout (progress goes to stderr).
+#
+# 1. A `pulumi` on PATH is used as it is, with nothing built, when it is v3 at or above the minimum this
+#    project supports (the floor of package.json's @pulumi/pulumi range) and has Pulumi's
+#    `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs` beside it, as every Pulumi install does.
+# 2. Otherwise (or with PULUMI_POSTMARK_BUILD_CLI=1) the pinned CLI below is built from Pulumi's Go modules,
+#    because its installer and the `pulumi` npm wrapper download binaries, which these machines cannot.
+#    A cold build takes about 8 minutes on 2 cores; the cached build is reused in under a second.
 set -euo pipefail
 
 PULUMI_VERSION="3.248.0"
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(dirname "$SCRIPT_DIR")"
+# Declared once, in package.json ("^3.216.0" -> 3.216.0).
+MIN_VERSION="$(sed -n 's/.*"@pulumi\/pulumi": *"[~^]\{0,1\}\([0-9][0-9.]*\)".*/\1/p' "$REPO_DIR/package.json" | head -1)"
+[ -n "$MIN_VERSION" ] || { echo "ensure-pulumi: no @pulumi/pulumi version in $REPO_DIR/package.json" >&2; exit 1; }
 # Pulumi's own pulumi-language-nodejs module is refused by the Go module proxy here (403 "This module
 # version is not available." for its version list and for commits dc7edd58bc13 and a05d88f24d05), so the
 # language host is our own small one, built against sdk/v3's gRPC contract: see language-host/main.go.
@@ -25,18 +35,44 @@ is_complete() {
     [ "$(cat "$dir/.language-host.sha256" 2>/dev/null)" = "$LANGUAGE_HOST_SUM" ]
 }
 
-if is_complete "$BIN_DIR"; then
-  echo "$BIN_DIR"
-  exit 0
-fi
+# "v3.230.1" or "v3.231.0-alpha.x1" -> "3 230 1"; anything else -> nothing.
+version_numbers() { sed -n 's/^v\{0,1\}\([0-9]\{1,\}\)\.\([0-9]\{1,\}\)\.\([0-9]\{1,\}\).*/\1 \2 \3/p' <<<"$1"; }
+# Why the CLI in $1 (printing version $2) cannot be used, or nothing when it can.
+unsuitable_reason() {
+  local dir="$1" version="$2" major minor patch min_minor min_patch plugin
+  read -r major minor patch <<<"$(version_numbers "$version")"
+  read -r _ min_minor min_patch <<<"$(version_numbers "$MIN_VERSION")"
+  if [ "$dir" = "$(readlink -f "$BIN_DIR" 2>/dev/null || echo "$BIN_DIR")" ]; then
+    echo "it is this script's own build, checked below like any cached build"
+  elif [ -z "${major:-}" ]; then
+    echo "\`pulumi version\` printed \"$version\", not a version"
+  elif [ "$major" != 3 ] || [ "$minor" -lt "$min_minor" ] || { [ "$minor" -eq "$min_minor" ] && [ "$patch" -lt "$min_patch" ]; }; then
+    echo "it is $version; this project needs v3, at least v$MIN_VERSION"
+  else
+    for plugin in pulumi-language-nodejs pulumi-resource-pulumi-nodejs; do
+      [ -x "$dir/$plugin" ] || { echo "it has no $plugin beside it in $dir"; return; }
+    done
+  fi
+}
 
-# A pulumi of the pinned version already on PATH, with its language host beside it, will do.
-if on_path="$(command -v pulumi 2>/dev/null)"; then
+if [ "${PULUMI_POSTMARK_BUILD_CLI:-}" = 1 ]; then
+  log "PULUMI_POSTMARK_BUILD_CLI=1: not looking for a pulumi on PATH"
+elif on_path="$(command -v pulumi 2>/dev/null)"; then
+  # Through symlinks (e.g. Homebrew's), to the directory where the CLI's plugins are installed beside it.
   path_dir="$(dirname "$(readlink -f "$on_path")")"
-  if is_complete "$path_dir"; then
+  path_version="$(PULUMI_SKIP_UPDATE_CHECK=true "$path_dir/pulumi" version 2>/dev/null | head -1)" || true
+  reason="$(unsuitable_reason "$path_dir" "$path_version")"
+  if [ -z "$reason" ]; then
+    log "using the Pulumi CLI on PATH: $path_version in $path_dir (PULUMI_POSTMARK_BUILD_CLI=1 builds v$PULUMI_VERSION instead)"
     echo "$path_dir"
     exit 0
   fi
+  log "not using the pulumi on PATH ($on_path): $reason"
+fi
+
+if is_complete "$BIN_DIR"; then
+  echo "$BIN_DIR"
+  exit 0
 fi
 
 command -v go >/dev/null || { log "Go is required to build the Pulumi CLI (none on PATH)"; exit 1; }

@@ -15,9 +15,11 @@ let cli: string;
 
 beforeAll(() => {
   outDir = fs.mkdtempSync(path.join(os.tmpdir(), "postmark-emulator-cli-"));
-  for (const file of fs.readdirSync(sourceDir).filter((f) => f.endsWith(".ts"))) {
+  // Recursive: the API modules live in emulator/apis/.
+  for (const file of (fs.readdirSync(sourceDir, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts"))) {
     const source = fs.readFileSync(path.join(sourceDir, file), "utf8");
     const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+    fs.mkdirSync(path.dirname(path.join(outDir, file)), { recursive: true });
     fs.writeFileSync(path.join(outDir, file.replace(/\.ts$/, ".js")), outputText);
   }
   cli = path.join(outDir, "cli.js");

@@ -4,6 +4,7 @@
  */
 import * as http from "node:http";
 import { EmulatorOptions, RunningEmulator, ServerRecord, startEmulator } from "../../emulator/server";
+import { EmulatorAdmin } from "../support/emulatorAdmin";
 
 export const token = "test-account-token";
 
@@ -58,6 +59,12 @@ export function request(baseUrl: string, path: string, options: RawRequest = {})
   });
 }
 
+/** The headers of a server-level call (Message Streams, Webhooks): the server token and no account token. */
+export const serverTokenHeaders = (serverToken: string): Record<string, string | undefined> => ({
+  "X-Postmark-Account-Token": undefined,
+  "X-Postmark-Server-Token": serverToken,
+});
+
 /** Starts an emulator (with the test token) before each test and stops it after. */
 export function useEmulator(options: EmulatorOptions = {}) {
   const context = {
@@ -74,6 +81,15 @@ export function useEmulator(options: EmulatorOptions = {}) {
     /** The raw stored servers, through the admin API. */
     stored: async (): Promise<ServerRecord[]> => (await context.call("GET", "/__emulator/servers")).json,
     settings: async (settings: Record<string, unknown>) => context.call("PUT", "/__emulator/settings", settings),
+    /** A server-level request made with `serverToken` (and Postmark's JSON headers unless overridden). */
+    serverCall: (serverToken: string, method: string, path: string, body?: unknown, headers?: Record<string, string | undefined>) =>
+      context.call(method, path, body, { ...serverTokenHeaders(serverToken), ...headers }),
+    /** Creates a server and returns its ID and first token. */
+    server: async (name: string): Promise<{ id: number; token: string }> => {
+      const server = await context.create({ Name: name });
+      return { id: server.ID, token: server.ApiTokens[0] };
+    },
+    admin: () => new EmulatorAdmin(context.emulator.url),
   };
   beforeEach(async () => {
     context.emulator = await startEmulator({ token, ...options });
@@ -87,5 +103,5 @@ export function useEmulator(options: EmulatorOptions = {}) {
 /** The error body Postmark sends with a 4xx/5xx. */
 export const postmarkError = (errorCode: number, message: string | RegExp = expect.any(String)) => ({
   ErrorCode: errorCode,
-  Message: typeof message === "string" ? message : expect.stringMatching(message),
+  Message: message instanceof RegExp ? expect.stringMatching(message) : message,
 });

@@ -3,7 +3,7 @@
  * Each stack lives in its own temporary project whose node_modules is this repo's, so programs load
  * `pulumi-postmark` by package name, as an infra repo does.
  */
-import { execFileSync } from "child_process";
+import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -27,6 +27,8 @@ export function pulumiBinDir(): string {
     const out = execFileSync("bash", [path.join(repoRoot, "scripts", "ensure-pulumi.sh")], {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "inherit"],
+      // Explicitly: under jest, process.env is the test file's own copy, which child_process would not see.
+      env: process.env,
     });
     binDir = out.trim().split("\n").pop()!;
   }
@@ -59,8 +61,19 @@ export interface TestStack {
   rawBackendFiles(): string;
   /** Runs the CLI in the project with the stack's environment; returns stdout. */
   cli(args: string[]): string;
+  /**
+   * Runs the CLI as a CI job would and reports how it ended instead of throwing. Asynchronous, so an
+   * emulator in this process keeps answering while the CLI runs. `env` adds to the stack's environment.
+   */
+  runCli(args: string[], env?: Record<string, string>): Promise<CliRun>;
   setProgram(program: string): void;
   cleanup(): Promise<void>;
+}
+
+export interface CliRun {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
 }
 
 export async function createTestStack(options: TestStackOptions): Promise<TestStack> {
@@ -84,7 +97,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
   }
 
   const bin = pulumiBinDir();
-  const pulumiCommand = await PulumiCommand.get({ root: path.dirname(bin), skipVersionCheck: false });
+  const pulumiCommand = await PulumiCommand.get({ root: cliRoot(bin, workDir), skipVersionCheck: false });
   const envVars: Record<string, string> = {
     PATH: `${bin}:${process.env.PATH}`,
     PULUMI_BACKEND_URL: `file://${stateDir}`,
@@ -103,6 +116,16 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
       encoding: "utf8",
       maxBuffer: 64 * 1024 * 1024,
     });
+  const runCli = (args: string[], env: Record<string, string> = {}) =>
+    new Promise<CliRun>((resolve, reject) => {
+      const child = spawn(path.join(bin, "pulumi"), [...args, "--stack", stackName], { cwd: workDir, env: { ...process.env, ...envVars, ...env } });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk) => (stdout += chunk));
+      child.stderr.on("data", (chunk) => (stderr += chunk));
+      child.on("error", reject);
+      child.on("close", (exitCode) => resolve({ exitCode, stdout, stderr }));
+    });
   for (const [key, value] of Object.entries(options.config ?? {})) await stack.setConfig(key, { value });
   for (const [key, value] of Object.entries(options.secretConfig ?? {})) await stack.setConfig(key, { value, secret: true });
 
@@ -111,6 +134,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     workDir,
     setProgram,
     cli,
+    runCli,
     // Not stack.exportStack(): the Automation API exports with --show-secrets.
     exportState: async () => cli(["stack", "export"]),
     rawBackendFiles: () => readTree(stateDir),
@@ -119,6 +143,18 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
       fs.rmSync(workDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The Automation API runs `<root>/bin/pulumi`. A CLI found on PATH may live in a directory with another
+ * name (Pulumi's release archives unpack into `pulumi/`), so such a directory is reached through a link.
+ */
+function cliRoot(bin: string, workDir: string): string {
+  if (path.basename(bin) === "bin") return path.dirname(bin);
+  const root = path.join(workDir, ".pulumi-cli");
+  fs.mkdirSync(root);
+  fs.symlinkSync(bin, path.join(root, "bin"), "dir");
+  return root;
 }
 
 /** Output of a failed Automation API call, for asserting on the engine's error text. */

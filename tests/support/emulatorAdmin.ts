@@ -21,6 +21,10 @@ export function mostInFlight(log: LoggedRequest[]): number {
 }
 
 export type StoredServer = Record<string, unknown> & { ID: number; Name: string };
+/** A message stream as Postmark returns it (and the emulator stores it). */
+export type StoredStream = Record<string, unknown> & { ID: string; ServerID: number; Name: string; MessageStreamType: string; ArchivedAt: string | null };
+/** A webhook as the emulator stores it: Postmark's fields plus the owning ServerID. */
+export type StoredWebhook = Record<string, unknown> & { ID: number; ServerID: number; Url: string; MessageStream: string };
 
 export class EmulatorAdmin {
   constructor(readonly url: string) {}
@@ -48,6 +52,52 @@ export class EmulatorAdmin {
 
   async deleteByHand(id: number | string): Promise<void> {
     await this.call("DELETE", `servers/${id}`);
+  }
+
+  /** A server's streams, archived ones included (the three defaults are stored on first use). */
+  async streams(serverId: number): Promise<StoredStream[]> {
+    return this.call("GET", `servers/${serverId}/message-streams`);
+  }
+
+  /** A stream made by hand: needs ID, Name and MessageStreamType; no limits or ID rules. */
+  async createStreamByHand(serverId: number, fields: Record<string, unknown>): Promise<StoredStream> {
+    return this.call("POST", `servers/${serverId}/message-streams`, fields);
+  }
+
+  async editStreamByHand(serverId: number, streamId: string, fields: Record<string, unknown>): Promise<StoredStream> {
+    return this.call("PATCH", `servers/${serverId}/message-streams/${encodeURIComponent(streamId)}`, fields);
+  }
+
+  /** Archives by hand, even outbound or inbound, which the API refuses. */
+  async archiveStreamByHand(serverId: number, streamId: string): Promise<StoredStream> {
+    return this.call("POST", `servers/${serverId}/message-streams/${encodeURIComponent(streamId)}/archive`);
+  }
+
+  /** What Postmark's purge does: the stream and its webhooks are gone. */
+  async purgeStreamByHand(serverId: number, streamId: string): Promise<void> {
+    await this.call("DELETE", `servers/${serverId}/message-streams/${encodeURIComponent(streamId)}`);
+  }
+
+  /** Every stored webhook, or one server's. */
+  async webhooks(serverId?: number): Promise<StoredWebhook[]> {
+    return this.call("GET", serverId === undefined ? "webhooks" : `webhooks?serverId=${serverId}`);
+  }
+
+  async createWebhookByHand(serverId: number, fields: Record<string, unknown>): Promise<StoredWebhook> {
+    return this.call("POST", `servers/${serverId}/webhooks`, fields);
+  }
+
+  async editWebhookByHand(id: number, fields: Record<string, unknown>): Promise<StoredWebhook> {
+    return this.call("PATCH", `webhooks/${id}`, fields);
+  }
+
+  async deleteWebhookByHand(id: number): Promise<void> {
+    await this.call("DELETE", `webhooks/${id}`);
+  }
+
+  /** The Message Streams API's own settings: customUnsubscribeHandling, archiveUnavailable. */
+  async messageStreamSettings(changes: { customUnsubscribeHandling?: boolean; archiveUnavailable?: boolean }): Promise<void> {
+    await this.call("PUT", "settings/message-streams", changes);
   }
 
   async settings(changes: Record<string, unknown>): Promise<void> {

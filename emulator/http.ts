@@ -1,0 +1,76 @@
+/** HTTP plumbing shared by every API: answers, bodies, Postmark's JSON header rules and path patterns. */
+import * as http from "node:http";
+import { ApiError, coreErrorCodes } from "./errors";
+
+/** What a handler answers: a status and a JSON body, or no body at all (Postmark's bare 404). */
+export interface Answer {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export const ok = (body: unknown): Answer => ({ status: 200, body });
+
+/** A bug or a failed state-file write: answered like a Postmark-side error, so clients see a 500. */
+export const emulatorFailure = (error: unknown): Answer => ({ status: 500, body: { ErrorCode: 0, Message: `Emulator error: ${(error as Error).message}` } });
+
+/** The methods whose requests carry a JSON body. */
+export const bodyMethods = ["POST", "PUT", "PATCH"];
+
+/** Postmark answers 415 (ErrorCode 409) unless Accept, and Content-Type on a body, say application/json. */
+export function checkJsonHeaders(req: http.IncomingMessage): void {
+  const mediaTypes = (header: string | undefined) => (header ?? "").split(",").map((part) => part.split(";")[0].trim().toLowerCase());
+  const needed = (header: string) =>
+    new ApiError(415, coreErrorCodes.JsonRequired, `JSON data required: set the '${header}' header to 'application/json'.`);
+  if (!mediaTypes(req.headers.accept).includes("application/json")) throw needed("Accept");
+  if (bodyMethods.includes(req.method ?? "") && mediaTypes(req.headers["content-type"])[0] !== "application/json") throw needed("Content-Type");
+}
+
+export function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+export function send(res: http.ServerResponse, answer: Answer): void {
+  const text = answer.body === undefined ? "" : JSON.stringify(answer.body);
+  res.writeHead(answer.status, {
+    ...(text && { "Content-Type": "application/json; charset=utf-8" }),
+    "Content-Length": Buffer.byteLength(text),
+    ...answer.headers,
+  });
+  res.end(text);
+}
+
+/**
+ * A path pattern such as "/servers/{id:int}" or "/message-streams/{streamId}/archive": `{name}` matches one
+ * segment, `{name:int}` only digits (so "/servers/abc" matches no route, as Postmark serves none).
+ * Returns the parameters (URL-decoded), or undefined when the path does not match.
+ */
+export function compilePath(pattern: string): (path: string) => Record<string, string> | undefined {
+  const names: string[] = [];
+  const source = pattern.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{(\w+)(:int)?\}/g, (_, name: string, int?: string) => {
+    names.push(name);
+    return int ? "(\\d+)" : "([^/]+)";
+  });
+  const regex = new RegExp(`^${source}$`);
+  return (path) => {
+    const match = regex.exec(path);
+    if (!match) return undefined;
+    try {
+      return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1])]));
+    } catch {
+      return undefined; // a malformed %-escape names no resource
+    }
+  };
+}
+
+/** Postmark's query parameters are matched without case (the official client sends `messageStreamType`). */
+export function queryParam(query: URLSearchParams, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of query) if (key.toLowerCase() === wanted) return value;
+  return undefined;
+}
