@@ -120,7 +120,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const { found, params } = findRoute(req.method ?? "", url.pathname);
     // Drawn on arrival (Retry-After too), so the sequence of faults follows the order requests come in.
     const isCreate = found?.route.create === true;
-    entry.fault = settings.faultQueue.length > 0 ? queuedFault(settings.faultQueue.shift()!, isCreate) : drawFault(settings.faults, random, isCreate);
+    const queue = isCreate && settings.createFaultQueue.length > 0 ? settings.createFaultQueue : settings.faultQueue;
+    entry.fault = queue.length > 0 ? queuedFault(queue.shift()!, isCreate) : drawFault(settings.faults, random, isCreate);
     const injected = faultAnswer(entry.fault);
     const finish = (status: number) => {
       entry.status = status;

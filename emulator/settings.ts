@@ -24,6 +24,11 @@ export interface EmulatorSettings {
    * through): exact sequences for tests, e.g. ["reset", "none", "429"].
    */
   faultQueue: (FaultName | "none")[];
+  /**
+   * Faults for the next create requests only (the routes that make a resource), one each, in order, ahead of
+   * faultQueue and random draws: tests that must strike the create whatever requests come before it.
+   */
+  createFaultQueue: (FaultName | "none")[];
 }
 
 export const defaultSettings: EmulatorSettings = {
@@ -35,6 +40,7 @@ export const defaultSettings: EmulatorSettings = {
   retryAfterSeconds: 1,
   missingServer: "404",
   faultQueue: [],
+  createFaultQueue: [],
 };
 
 /** A setting given a value it cannot take; `expected` completes "must be ...". */
@@ -49,6 +55,12 @@ export class SettingError extends Error {
 }
 
 const wholeNumber = (value: unknown) => Number.isInteger(value) && (value as number) >= 0;
+
+function faultList(value: unknown): (FaultName | "none")[] | { expected: string } {
+  return Array.isArray(value) && value.every((v) => v === "none" || (faultNames as readonly unknown[]).includes(v))
+    ? [...(value as (FaultName | "none")[])]
+    : { expected: `a list of fault names (${faultNames.join(", ")}) or "none"` };
+}
 
 /** Each setting's check: the value to store, or a description of what it must be. */
 const settingChecks: { [K in keyof EmulatorSettings]: (value: unknown) => EmulatorSettings[K] | { expected: string } } = {
@@ -65,10 +77,8 @@ const settingChecks: { [K in keyof EmulatorSettings]: (value: unknown) => Emulat
   retryAfterRate: (value) => (typeof value === "number" && value >= 0 && value <= 1 ? value : { expected: "a number from 0 to 1" }),
   retryAfterSeconds: (value) => (wholeNumber(value) ? (value as number) : { expected: "a whole number of seconds (0 or more)" }),
   missingServer: (value) => (value === "404" || value === "422" ? value : { expected: '"404" or "422"' }),
-  faultQueue: (value) =>
-    Array.isArray(value) && value.every((v) => v === "none" || (faultNames as readonly unknown[]).includes(v))
-      ? [...(value as (FaultName | "none")[])]
-      : { expected: `a list of fault names (${faultNames.join(", ")}) or "none"` },
+  faultQueue: (value) => faultList(value),
+  createFaultQueue: (value) => faultList(value),
 };
 
 export const settingNames = Object.keys(settingChecks) as (keyof EmulatorSettings)[];

@@ -81,6 +81,7 @@ describe("admin API", () => {
       retryAfterSeconds: 1,
       missingServer: "404",
       faultQueue: [],
+      createFaultQueue: [],
     });
     const res = await pm.call("PUT", "/__emulator/settings", { faults: "429:0.5", deleteDisabled: false, missingServer: "422" }, bare);
     expect(res.status).toBe(200);

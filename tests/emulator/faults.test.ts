@@ -77,6 +77,18 @@ describe("fault injection", () => {
       expect(log.map((e: { fault: string | null }) => e.fault)).toEqual(["503", null, null, "429", null]);
     });
 
+    test("a create fault queue strikes only the next creates, whatever requests come first", async () => {
+      await pm.settings({ faults: "", createFaultQueue: ["500", "lost-create"] });
+      expect((await pm.call("GET", "/servers?count=1&offset=0")).status).toBe(200);
+      expect((await pm.call("POST", "/servers", { Name: "Struck by 500" })).status).toBe(500);
+      expect((await pm.call("GET", "/servers?count=1&offset=0")).status).toBe(200);
+      await expect(pm.call("POST", "/servers", { Name: "Made, answer lost" })).rejects.toThrow();
+      expect((await pm.call("POST", "/servers", { Name: "Answered" })).status).toBe(200);
+      const names = (await pm.call("GET", "/__emulator/servers")).json.map((s: { Name: string }) => s.Name);
+      expect(names).toEqual(expect.arrayContaining(["Made, answer lost", "Answered"]));
+      expect(names).not.toContain("Struck by 500");
+    });
+
     test("an unknown name in the fault queue is refused, naming the allowed ones", async () => {
       const res = await pm.call("PUT", "/__emulator/settings", { faultQueue: ["boom"] });
       expect(res.status).toBe(400);

@@ -222,12 +222,11 @@ describe("PostmarkServer through pulumi up, preview, refresh and destroy", () =>
     });
 
     it.each([
-      ["answered 500 without acting", ["none", "500", "500", "500"]],
-      ["whose answer is lost", ["none", "lost-create"]],
-    ])("a create %s fails with the adoption advice and takes nothing", async (_, faultQueue) => {
-      await admin.settings({ faultQueue });
-      const text = await failureText(test.stack.up());
-      await admin.settings({ faultQueue: [] });
+      ["answered 500 without acting", ["500", "500", "500"]],
+      ["whose answer is lost", ["lost-create"]],
+    ])("a create %s fails with the adoption advice and takes nothing", async (_, createFaultQueue) => {
+      await admin.settings({ createFaultQueue });
+      const text = await failureText(test.stack.up()).finally(() => admin.settings({ createFaultQueue: [] }));
       expect(text).toContain(`A Postmark server named "Acme" already exists (ID ${acme.ID})`);
       expect(text).toContain(`adoptServerId: ${acme.ID}`);
       const state = JSON.parse(await test.exportState()).deployment;
