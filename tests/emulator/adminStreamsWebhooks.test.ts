@@ -127,6 +127,22 @@ describe("admin API for streams and webhooks", () => {
     });
   });
 
+  test("the EmulatorAdmin helpers that lifecycle tests use reach these routes", async () => {
+    const admin = pm.admin();
+    const stream = await admin.createStreamByHand(serverId, { ID: "by-hand", Name: "By hand", MessageStreamType: "Transactional" });
+    expect(stream).toMatchObject({ ID: "by-hand", ServerID: serverId });
+    expect((await admin.editStreamByHand(serverId, "by-hand", { Name: "Edited" })).Name).toBe("Edited");
+    expect((await admin.archiveStreamByHand(serverId, "by-hand")).ArchivedAt).toEqual(expect.any(String));
+    const hook = await admin.createWebhookByHand(serverId, { Url: "https://example.com", MessageStream: "by-hand" });
+    expect((await admin.editWebhookByHand(hook.ID, { Url: "https://example.com/2" })).Url).toBe("https://example.com/2");
+    expect((await admin.webhooks(serverId)).map((w) => w.ID)).toEqual([hook.ID]);
+    await admin.deleteWebhookByHand(hook.ID);
+    await admin.purgeStreamByHand(serverId, "by-hand");
+    expect(await admin.webhooks()).toEqual([]);
+    expect((await admin.streams(serverId)).map((s) => s.ID)).toEqual(["outbound", "inbound", "broadcast"]);
+    await expect(admin.editWebhookByHand(hook.ID, { Url: "x" })).rejects.toThrow(/HTTP 404/);
+  });
+
   test("admin calls are not logged and ignore faults", async () => {
     await pm.settings({ faults: "reset:1" });
     expect((await admin("GET", `/servers/${serverId}/message-streams`)).status).toBe(200);
