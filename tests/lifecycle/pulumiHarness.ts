@@ -50,6 +50,8 @@ export interface TestStackOptions {
   /** A node_modules to use instead of the repo's (e.g. one where the package was installed from npm pack). */
   nodeModules?: string;
   stackName?: string;
+  /** A file:// backend directory to start from (copied), holding the stack already: it is selected, not created. */
+  existingBackend?: string;
 }
 
 export interface TestStack {
@@ -79,7 +81,8 @@ export interface CliRun {
 export async function createTestStack(options: TestStackOptions): Promise<TestStack> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-postmark-"));
   const stateDir = path.join(workDir, ".pulumi-state");
-  fs.mkdirSync(stateDir);
+  if (options.existingBackend) fs.cpSync(options.existingBackend, stateDir, { recursive: true });
+  else fs.mkdirSync(stateDir);
   fs.symlinkSync(options.nodeModules ?? path.join(repoRoot, "node_modules"), path.join(workDir, "node_modules"), "dir");
   const setProgram = (program: string) => fs.writeFileSync(path.join(workDir, "index.js"), program);
   if (options.projectDir) {
@@ -108,7 +111,9 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     ...options.env,
   };
   const stackName = options.stackName ?? "test";
-  const stack = await LocalWorkspace.createStack({ stackName, workDir }, { workDir, pulumiCommand, envVars });
+  const stack = options.existingBackend
+    ? await LocalWorkspace.selectStack({ stackName, workDir }, { workDir, pulumiCommand, envVars })
+    : await LocalWorkspace.createStack({ stackName, workDir }, { workDir, pulumiCommand, envVars });
   const cli = (args: string[]) =>
     execFileSync(path.join(bin, "pulumi"), [...args, "--stack", stackName], {
       cwd: workDir,
