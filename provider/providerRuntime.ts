@@ -2,11 +2,13 @@
  * The provider as it runs inside Pulumi's dynamic-provider process. The serialized provider stored in
  * state only `require`s this module from the installed package, so later refresh and destroy runs use
  * the installed code, and the state stays small. Settings are read here at run time, never serialized.
+ * (Its path and its `configure` and `operations` exports are what stacks made by 0.1.0 call: keep them.)
  */
-import { ConfigLookup, resolveClientSettings } from "./config";
-import { PostmarkApiError, PostmarkProviderError } from "./errors";
-import { PostmarkClient } from "./postmarkClient";
-import { ServerOperations } from "./serverOperations";
+import { ConfigLookup, resolveClientSettings } from "./core/config";
+import { PostmarkApiError, PostmarkProviderError } from "./core/errors";
+import { ResourceOperations } from "./core/operations";
+import { PostmarkClient } from "./core/postmarkClient";
+import { declarations } from "./resources";
 
 let lookup: ConfigLookup = () => undefined;
 let client: PostmarkClient | undefined;
@@ -17,8 +19,8 @@ export function configure(config: { get(key: string): string | undefined }): voi
   client = undefined;
 }
 
-// One client per process, so every resource shares its request limit and rate-limit pauses.
-const serverOperations = new ServerOperations(() => (client ??= new PostmarkClient(resolveClientSettings(lookup))));
+// One client per process, so every resource shares its request limit, rate-limit pauses and server tokens.
+const sharedClient = () => (client ??= new PostmarkClient(resolveClientSettings(lookup)));
 
 /**
  * Pulumi's dynamic-provider host sends an error's message to the engine, and for check, diff, read and
@@ -52,4 +54,16 @@ function reportingExpectedErrors<T extends object>(target: T): T {
   });
 }
 
-export const operations = reportingExpectedErrors(serverOperations);
+const operationsByKind = new Map(
+  declarations.map((declaration) => [declaration.kind, reportingExpectedErrors(new ResourceOperations(declaration, sharedClient))]),
+);
+
+/** The operations of one resource kind, e.g. "PostmarkServer". */
+export function operationsFor(kind: string): ResourceOperations {
+  const operations = operationsByKind.get(kind);
+  if (!operations) throw new PostmarkProviderError(`This version of pulumi-postmark has no resource kind ${kind}: upgrade the package.`);
+  return operations;
+}
+
+/** PostmarkServer's operations, under the name the serialized provider of 0.1.0 uses. */
+export const operations = operationsFor("PostmarkServer");

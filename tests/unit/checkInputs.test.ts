@@ -1,4 +1,8 @@
-import { checkInputs, unknownValue } from "../../provider/checkInputs";
+import { checkInputs as checkAny } from "../../provider/core/checkInputs";
+import { unknownValue } from "../../provider/core/fields";
+import { serverDeclaration } from "../../provider/resources/server";
+
+const checkInputs = (news: Record<string, unknown>) => checkAny(serverDeclaration, {}, news);
 
 const reasons = (news: Record<string, unknown>) => checkInputs(news).failures.map((f) => `${f.property}: ${f.reason}`);
 

@@ -1,6 +1,6 @@
 /** The HTTP client's parallel safety, against the emulator: bounded requests in flight, shared rate-limit pauses. */
 import { RunningEmulator, startEmulator } from "../../emulator/server";
-import { defaultClientSettings, PostmarkClient } from "../../provider/postmarkClient";
+import { defaultClientSettings, PostmarkClient } from "../../provider/core/postmarkClient";
 import { EmulatorAdmin, mostInFlight } from "../support/emulatorAdmin";
 
 const token = "client-test-token-8e21";

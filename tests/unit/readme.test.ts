@@ -1,6 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
-import { writableFields } from "../../provider/serverFields";
+import { serverDeclaration } from "../../provider/resources/server";
+
+const writableFields = serverDeclaration.fields;
 
 /** The README's field table is documentation users rely on: it must say what the field table does. */
 describe("the README's field table matches provider/serverFields.ts", () => {

@@ -1,8 +1,9 @@
-import { unknownValue } from "../../provider/checkInputs";
-import { ServerOperations } from "../../provider/serverOperations";
+import { unknownValue } from "../../provider/core/fields";
+import { ResourceOperations } from "../../provider/core/operations";
+import { serverDeclaration } from "../../provider/resources/server";
 
 // diff never calls Postmark: a client factory that throws proves it.
-const operations = new ServerOperations(() => {
+const operations = new ResourceOperations(serverDeclaration, () => {
   throw new Error("diff must not call the API");
 });
 

@@ -4,18 +4,19 @@
  */
 import { inspect } from "util";
 import { RunningEmulator, startEmulator } from "../../emulator/server";
-import { resolveClientSettings } from "../../provider/config";
-import { PostmarkApiError } from "../../provider/errors";
-import { PostmarkClient } from "../../provider/postmarkClient";
-import { ServerOperations } from "../../provider/serverOperations";
-import { Outputs } from "../../provider/serverState";
+import { resolveClientSettings } from "../../provider/core/config";
+import { PostmarkApiError } from "../../provider/core/errors";
+import { Values as Outputs } from "../../provider/core/fields";
+import { ResourceOperations } from "../../provider/core/operations";
+import { PostmarkClient } from "../../provider/core/postmarkClient";
+import { serverDeclaration } from "../../provider/resources/server";
 import { EmulatorAdmin, LoggedRequest } from "../support/emulatorAdmin";
 
 const token = "unit-test-account-token-5f1c";
 
 let emulator: RunningEmulator;
 let admin: EmulatorAdmin;
-let operations: ServerOperations;
+let operations: ResourceOperations;
 let client: PostmarkClient;
 
 beforeAll(async () => {
@@ -32,7 +33,7 @@ beforeEach(async () => {
   await admin.settings({ faults: "", deleteDisabled: false, missingServer: "404" });
   await admin.reset();
   // A new provider process for each test: it knows nothing of the servers made before it.
-  operations = new ServerOperations(() => client);
+  operations = new ResourceOperations(serverDeclaration, () => client);
 });
 
 /** The one listing a run makes before its first create, to know which servers existed before it

@@ -7,8 +7,8 @@ export class PostmarkApiError extends Error {
   constructor(
     /** What the provider was doing, e.g. "create server". */
     readonly operation: string,
-    /** The server concerned: its ID, or its name before it has one. */
-    readonly server: string,
+    /** What it concerns: an ID, or a name before there is one. */
+    readonly target: string,
     /** HTTP status, or 0 when no answer arrived (timeout, reset, refused). */
     readonly status: number,
     /** Postmark's ErrorCode from the body, when it sent one. */
@@ -18,7 +18,7 @@ export class PostmarkApiError extends Error {
     /** How many attempts were made before giving up. */
     readonly attempts = 1,
   ) {
-    super(describe(operation, server, status, errorCode, postmarkMessage, attempts));
+    super(describe(operation, target, status, errorCode, postmarkMessage, attempts));
     this.name = "PostmarkApiError";
   }
 
@@ -28,11 +28,11 @@ export class PostmarkApiError extends Error {
   }
 }
 
-function describe(operation: string, server: string, status: number, errorCode: number | undefined, message: string, attempts: number) {
+function describe(operation: string, target: string, status: number, errorCode: number | undefined, message: string, attempts: number) {
   const answer = status === 0 ? "no answer" : `HTTP ${status}${errorCode !== undefined ? `, ErrorCode ${errorCode}` : ""}`;
   const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
   const todo = advice(status, errorCode);
-  return `Postmark ${operation} (${server}) failed${tries}: ${answer}: ${message}${todo ? `. ${todo}` : ""}`;
+  return `Postmark ${operation} (${target}) failed${tries}: ${answer}: ${message}${todo ? `. ${todo}` : ""}`;
 }
 
 /** What the user can do about an answer, where there is one thing to do. */

@@ -1,7 +1,23 @@
 import axios, { AxiosInstance } from "axios";
 import { PostmarkApiError } from "./errors";
 import { RequestGate, sleep } from "./requestGate";
-import { ApiServer } from "./serverState";
+import { PostmarkProviderError } from "./errors";
+
+/** An object as Postmark's API returns it (PascalCase). */
+export type ApiObject = Record<string, unknown>;
+/** A server as Postmark's API returns it. */
+export type ApiServer = ApiObject & { ID: number; Name: string };
+
+/** Which token a request carries: the account's, or the token of the server that owns what it touches. */
+export type Auth = { kind: "account" } | { kind: "server"; token: string };
+export const accountAuth: Auth = { kind: "account" };
+
+/** The server that owns a resource does not exist (any more): neither does the resource. */
+export class ServerGoneError extends PostmarkProviderError {
+  constructor(readonly serverId: string) {
+    super(`serverId is ${serverId}, but Postmark has no server with that ID in this account.`);
+  }
+}
 
 export interface ClientSettings {
   apiUrl: string;
@@ -32,21 +48,29 @@ const retryableStatuses = new Set([...ambiguousStatuses, 429]);
 
 export const isAmbiguous = (e: PostmarkApiError) => ambiguousStatuses.has(e.status);
 
-interface Call {
+export interface Call {
+  /** What the provider is doing, for errors: e.g. "create server". */
   operation: string;
-  server: string;
-  method: "GET" | "POST" | "PUT" | "DELETE";
+  /** What it concerns, for errors: an ID, or a name before there is one. */
+  target: string;
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   path: string;
-  params?: Record<string, string | number>;
+  params?: Record<string, string | number | boolean>;
   body?: Record<string, unknown>;
-  /** Retry answers after which Postmark may have acted (5xx, lost connection). Off for create, which recovers itself. */
+  /** Retry answers after which Postmark may have acted (5xx, lost connection). Off for creates, which recover themselves. */
   retryAmbiguous: boolean;
+  auth: Auth;
 }
 
-/** Account-level calls to Postmark's Servers API, with bounded, jittered retries that never leak the token. */
+/**
+ * Calls to Postmark's APIs, with bounded, jittered retries that never leak a token. The token goes with each
+ * request (never set on the shared HTTP client), so one client serves the account and every server.
+ */
 export class PostmarkClient {
   private readonly http: AxiosInstance;
   private readonly gate: RequestGate;
+  /** Server tokens found through the account API, per server ID: held in memory only, never stored or logged. */
+  private readonly serverTokens = new Map<string, Promise<string>>();
 
   constructor(readonly settings: ClientSettings) {
     this.gate = new RequestGate(settings.maxConcurrentRequests);
@@ -57,26 +81,12 @@ export class PostmarkClient {
       validateStatus: () => true,
       responseType: "text",
       transformResponse: [(data: unknown) => data],
-      headers: { Accept: "application/json", "X-Postmark-Account-Token": settings.accountToken },
+      headers: { Accept: "application/json" },
     });
   }
 
   getServer(id: string): Promise<ApiServer> {
-    return this.send({ operation: "read server", server: id, method: "GET", path: `/servers/${id}`, retryAmbiguous: true });
-  }
-
-  /** One POST, retried only on 429: a lost answer is for the caller to resolve (see createServer in serverOperations). */
-  createServer(body: Record<string, unknown>): Promise<ApiServer> {
-    const server = String(body.Name);
-    return this.send({ operation: "create server", server, method: "POST", path: "/servers", body, retryAmbiguous: false });
-  }
-
-  editServer(id: string, body: Record<string, unknown>): Promise<ApiServer> {
-    return this.send({ operation: "edit server", server: id, method: "PUT", path: `/servers/${id}`, body, retryAmbiguous: true });
-  }
-
-  async deleteServer(id: string): Promise<void> {
-    await this.send({ operation: "delete server", server: id, method: "DELETE", path: `/servers/${id}`, retryAmbiguous: true });
+    return this.send({ operation: "read server", target: id, method: "GET", path: `/servers/${id}`, retryAmbiguous: true, auth: accountAuth });
   }
 
   /** Servers whose name equals `name` ignoring case (Postmark's filter is a substring match). */
@@ -92,18 +102,49 @@ export class PostmarkClient {
     for (let offset = 0; ; offset += pageSize) {
       const page = await this.send<{ TotalCount: number; Servers: ApiServer[] }>({
         operation: "list servers",
-        server: nameFilter ?? "all",
+        target: nameFilter ?? "all",
         method: "GET",
         path: "/servers",
         params: { count: pageSize, offset, ...(nameFilter !== undefined && { name: nameFilter }) },
         retryAmbiguous: true,
+        auth: accountAuth,
       });
       found.push(...page.Servers);
       if (page.Servers.length < pageSize || offset + pageSize >= page.TotalCount) return found;
     }
   }
 
-  private async send<T = ApiServer>(call: Call): Promise<T> {
+  /**
+   * The token of server `serverId`, from the account API (`GET /servers/{id}`, its first API token), once per
+   * process: resources inside a server (streams, webhooks...) need it, and users configure only the account token.
+   */
+  serverToken(serverId: string): Promise<string> {
+    let token = this.serverTokens.get(serverId);
+    if (!token) {
+      token = this.getServer(serverId).then(
+        (server) => {
+          const first = (server.ApiTokens as string[] | undefined)?.[0];
+          if (!first) throw new PostmarkProviderError(`Postmark server ${serverId} has no API token to act on its behalf.`);
+          return first;
+        },
+        (e: unknown) => {
+          if (e instanceof PostmarkApiError && e.isNotFound) throw new ServerGoneError(serverId);
+          throw e;
+        },
+      );
+      this.serverTokens.set(serverId, token);
+      // A failed lookup is not remembered: the next operation asks again.
+      token.catch(() => this.serverTokens.delete(serverId));
+    }
+    return token;
+  }
+
+  /** One call, with retries as its kind allows; the answer's JSON body. */
+  send<T = ApiObject>(call: Call): Promise<T> {
+    return this.sendWithRetries<T>(call);
+  }
+
+  private async sendWithRetries<T>(call: Call): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const { status, body, retryAfterSeconds } = await this.gate.run(async () => {
         const answer = await this.attempt(call);
@@ -113,7 +154,7 @@ export class PostmarkClient {
       });
       if (status >= 200 && status < 300) return body as T;
 
-      const error = new PostmarkApiError(call.operation, call.server, status, errorCode(body), message(status, body), attempt);
+      const error = new PostmarkApiError(call.operation, call.target, status, errorCode(body), message(status, body), attempt);
       const retryable = retryableStatuses.has(status) && (call.retryAmbiguous || !ambiguousStatuses.has(status));
       if (!retryable || attempt >= this.settings.maxAttempts) throw error;
       // After a 429 the gate itself holds the retry back until the pause is over.
@@ -128,7 +169,12 @@ export class PostmarkClient {
         url: call.path,
         params: call.params,
         data: call.body === undefined ? undefined : JSON.stringify(call.body),
-        headers: call.body === undefined ? {} : { "Content-Type": "application/json" },
+        headers: {
+          ...(call.auth.kind === "account"
+            ? { "X-Postmark-Account-Token": this.settings.accountToken }
+            : { "X-Postmark-Server-Token": call.auth.token }),
+          ...(call.body !== undefined && { "Content-Type": "application/json" }),
+        },
       });
       const retryAfter = Number(response.headers["retry-after"] ?? NaN);
       return {

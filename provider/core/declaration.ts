@@ -1,0 +1,94 @@
+/**
+ * A resource kind, declared once as data: its fields, outputs, API endpoints, token, adoption input and how
+ * Postmark says "gone". Check, diff, request bodies, outputs, read's inputs and the docs are derived from it
+ * by the core; what is truly particular to one kind is a small hook beside its declaration.
+ */
+import { PostmarkApiError } from "./errors";
+import { Field, Values } from "./fields";
+import { ApiObject, Auth, PostmarkClient } from "./postmarkClient";
+
+export interface OutputField {
+  /** The camelCase output name. */
+  readonly output: string;
+  /** Postmark's name in responses. */
+  readonly api: string;
+  readonly description: string;
+  /** Stored encrypted in state. */
+  readonly secret?: boolean;
+}
+
+/** A path with `{id}` (Postmark's ID of the object) where one is needed. */
+export interface Endpoint {
+  readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  readonly path: string;
+}
+
+export interface ResourceDeclaration {
+  /** The Pulumi type name, e.g. "PostmarkServer". */
+  readonly kind: string;
+  /** In messages and docs: "server", "message stream", "webhook". */
+  readonly noun: string;
+  /** One paragraph for the reference docs. */
+  readonly description: string;
+  /** Account-level, or inside a server (then `serverId` and `serverToken` are inputs, and the server's token is used). */
+  readonly token: "account" | "server";
+  readonly fields: readonly Field[];
+  readonly outputs: readonly OutputField[];
+  /** Postmark's name of the object's ID in responses (e.g. "ID"). */
+  readonly apiId: string;
+  /** The input that brings an existing object under management instead of creating one. */
+  readonly adopt: { readonly input: string; readonly type: "integer" | "string"; readonly description: string };
+  readonly api: {
+    readonly create: Endpoint;
+    readonly read: Endpoint;
+    readonly update: Endpoint;
+    /** Absent: Postmark has no delete for it, and a hook says what destroy does. */
+    readonly delete?: Endpoint;
+  };
+  /** How Postmark answers for an object that does not exist. */
+  isNotFound(error: PostmarkApiError): boolean;
+  /** An object Postmark still returns but that counts as deleted (an archived stream). */
+  isGone?(object: ApiObject): boolean;
+  /** How the object is named in messages, from its outputs or inputs: e.g. `"Billing"`. */
+  label(values: Values): string;
+  /** What is particular to this kind. */
+  readonly hooks?: ResourceHooks;
+}
+
+/** What a hook gets to talk to Postmark about the resource at hand. */
+export interface ResourceContext {
+  readonly declaration: ResourceDeclaration;
+  readonly client: PostmarkClient;
+  readonly auth: Auth;
+  /** The owning server's ID, for resources inside a server. */
+  readonly serverId?: string;
+  /** One call to one of the declaration's endpoints (or any path), with the resource's token. */
+  call<T = ApiObject>(endpoint: Endpoint, options?: { id?: string; body?: Values; params?: Values; retryAmbiguous?: boolean }): Promise<T>;
+}
+
+export interface ResourceHooks {
+  /** Rules across fields, checked with 0 API calls (olds are the previous inputs). */
+  checkRules?(news: Values, olds: Values): { property: string; reason: string }[];
+  /** A replacement must delete the old object first (e.g. a server whose unique name stays). */
+  deleteBeforeReplace?(olds: Values, news: Values): boolean;
+  /**
+   * The object already exists without a create (a server's default streams): return it to manage it,
+   * or undefined to create as usual.
+   */
+  existingInsteadOfCreate?(context: ResourceContext, news: Values): Promise<ApiObject | undefined>;
+  /** Lost-create recovery: every object of the scope (one listing per run), and those the create would have made. */
+  recovery?: {
+    listAll(context: ResourceContext): Promise<ApiObject[]>;
+    findSame(context: ResourceContext, news: Values): Promise<ApiObject[]>;
+    /** Postmark refused the create because such an object exists (e.g. a server name, ErrorCode 603). */
+    isConflict(error: PostmarkApiError): boolean;
+    /** The error for a create that conflicts with objects that existed before, or an object to manage instead. */
+    onConflict(context: ResourceContext, news: Values, existing: ApiObject[]): Promise<ApiObject | Error>;
+  };
+  /** Turns a failed edit into a clearer error (e.g. a rename to a taken name). */
+  editError?(context: ResourceContext, id: string, olds: Values, news: Values, error: PostmarkApiError): Promise<Error | undefined>;
+  /** Turns a failed delete into a clearer error (e.g. 604, delete not enabled). */
+  deleteError?(context: ResourceContext, id: string, olds: Values, error: PostmarkApiError): Error | undefined;
+  /** Destroy for a kind Postmark cannot delete (a stream is archived); default streams are only forgotten. */
+  delete?(context: ResourceContext, apiId: string, olds: Values): Promise<void>;
+}

@@ -1,0 +1,291 @@
+/**
+ * The lifecycle of any declared resource: check, diff, create (with adoption and lost-create recovery),
+ * read, update and delete. `diff`, `update` and `delete` get the old *outputs* from the engine (not the old
+ * inputs), and `read` only outputs too, so whatever they need is kept in the outputs.
+ */
+import { checkInputs, CheckOutcome } from "./checkInputs";
+import { Endpoint, ResourceContext, ResourceDeclaration } from "./declaration";
+import { PostmarkApiError, PostmarkProviderError } from "./errors";
+import { createBody, declaredLeaves, editBody, sameValue, unknownValue, Values } from "./fields";
+import { accountAuth, ApiObject, isAmbiguous, PostmarkClient, ServerGoneError } from "./postmarkClient";
+import { sleep } from "./requestGate";
+import {
+  changedInput,
+  declaredPaths,
+  FieldChange,
+  inputsFromOutputs,
+  looksFreshlyCreatedFrom,
+  managedFieldsOutput,
+  managedPaths,
+  outputsFrom,
+  pendingChanges,
+  providerKey,
+  replacesResource,
+  scopeAndAdoptInputs,
+} from "./state";
+
+export interface DiffOutcome {
+  changes: boolean;
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+}
+
+const verbs: Record<Endpoint["method"], string> = { GET: "read", POST: "create", PUT: "edit", PATCH: "edit", DELETE: "delete" };
+
+export class ResourceOperations {
+  /** Per scope (the account, or a server): Postmark's IDs of the objects there before this run's first create. */
+  private readonly idsBeforeCreates = new Map<string, Promise<Set<string>>>();
+
+  constructor(
+    readonly declaration: ResourceDeclaration,
+    private readonly client: () => PostmarkClient,
+  ) {}
+
+  check(olds: Values, news: Values): CheckOutcome {
+    return checkInputs(this.declaration, olds, news);
+  }
+
+  diff(_id: string, olds: Values, news: Values): DiffOutcome {
+    const changes = pendingChanges(this.declaration, olds, news);
+    const replaces = new Set(changes.filter(replacesResource).map(changedInput));
+    let scopeChanged = false;
+    if (this.declaration.token === "server") {
+      // An unknown server ID (its server is being created or replaced) is decided when it is known, in up.
+      if (news.serverId !== unknownValue && Number(news.serverId) !== Number(olds.serverId)) replaces.add("serverId");
+      scopeChanged = news.serverId === unknownValue || news.serverToken !== olds.serverToken;
+    }
+    const replacing = [...replaces];
+    return {
+      changes: changes.length > 0 || replacing.length > 0 || scopeChanged,
+      replaces: replacing,
+      deleteBeforeReplace: replacing.length > 0 && (this.declaration.hooks?.deleteBeforeReplace?.(olds, news) ?? false),
+    };
+  }
+
+  async create(news: Values): Promise<{ id: string; outs: Values }> {
+    const context = await this.context(news);
+    const managed = declaredPaths(this.declaration, news);
+    const adoptId = news[this.declaration.adopt.input];
+    let object: ApiObject;
+    if (adoptId !== undefined) object = await this.adopt(context, String(adoptId), news);
+    else {
+      const existing = await this.declaration.hooks?.existingInsteadOfCreate?.(context, news);
+      object = existing ? await this.bringToDeclared(context, existing, news) : await this.createWithRecovery(context, news);
+    }
+    return { id: this.pulumiId(context, object), outs: outputsFrom(this.declaration, object, managed, news) };
+  }
+
+  async read(id: string, props: Values): Promise<{ id: string; props: Values; inputs?: Values }> {
+    const { declaration } = this;
+    // A read for `.get` carries no outputs yet; a refresh carries the last outputs.
+    const lookup = props[managedFieldsOutput] === undefined;
+    const { serverId, apiId } = this.splitId(id);
+    let object: ApiObject | undefined;
+    try {
+      const context = await this.context({ ...props, serverId: props.serverId ?? serverId });
+      object = await context.call(declaration.api.read, { id: apiId });
+    } catch (e) {
+      if (!this.isGoneError(e)) throw e;
+    }
+    if (object === undefined || declaration.isGone?.(object)) {
+      const where = serverId ? `server ${serverId}` : "this account";
+      if (lookup) throw new PostmarkProviderError(`${declaration.kind}.get: no Postmark ${declaration.noun} with ID ${apiId} in ${where}.`);
+      // Deleted outside Pulumi: an empty ID tells the engine to drop it from state on refresh.
+      return { id: "", props: {} };
+    }
+    const known = { ...props, ...(serverId && { serverId: Number(serverId) }) };
+    const outs = outputsFrom(declaration, object, managedPaths(props), known);
+    return { id, props: outs, inputs: inputsFromOutputs(declaration, outs) };
+  }
+
+  async update(id: string, olds: Values, news: Values): Promise<{ outs: Values }> {
+    const { declaration } = this;
+    // Only what changed is sent: an edit that sent every field would wipe values set elsewhere.
+    const changes = pendingChanges(declaration, olds, news).filter((c) => !replacesResource(c));
+    const managed = declaredPaths(declaration, news);
+    // Adoption and the server token are taken as now declared; the server ID can only change by replacement.
+    const kept = Object.fromEntries(scopeAndAdoptInputs(declaration).filter((name) => name !== "serverId").map((name) => [name, news[name]]));
+    if (changes.length === 0) {
+      const { [providerKey]: _provider, ...outs } = olds;
+      return { outs: { ...outs, [managedFieldsOutput]: managed, ...kept } };
+    }
+    const context = await this.context({ ...olds, ...kept });
+    const { apiId } = this.splitId(id);
+    try {
+      const object = await context.call(declaration.api.update, { id: apiId, body: this.editBody(changes, olds, news) });
+      return { outs: outputsFrom(declaration, object, managed, { ...olds, ...kept }) };
+    } catch (e) {
+      if (e instanceof PostmarkApiError && declaration.isNotFound(e)) {
+        throw new PostmarkProviderError(
+          `Postmark ${declaration.noun} ${apiId} ("${declaration.label(olds)}") no longer exists (deleted outside Pulumi?): ` +
+            "run `pulumi refresh` to drop it from the stack, then `pulumi up` to create it again.",
+        );
+      }
+      const clearer = e instanceof PostmarkApiError ? await declaration.hooks?.editError?.(context, apiId, olds, news, e) : undefined;
+      throw clearer ?? e;
+    }
+  }
+
+  async delete(id: string, props: Values): Promise<void> {
+    const { declaration } = this;
+    const { apiId } = this.splitId(id);
+    try {
+      const context = await this.context(props);
+      if (declaration.hooks?.delete) await declaration.hooks.delete(context, apiId, props);
+      else {
+        try {
+          await context.call(declaration.api.delete!, { id: apiId });
+        } catch (e) {
+          const clearer = e instanceof PostmarkApiError && !declaration.isNotFound(e) ? declaration.hooks?.deleteError?.(context, id, props, e) : undefined;
+          throw clearer ?? e;
+        }
+      }
+    } catch (e) {
+      if (this.isGoneError(e)) return; // already gone (or its server is): that is what delete wanted
+      throw e;
+    }
+  }
+
+  /** The engine's ID: Postmark's own, prefixed with the server's for resources inside a server ("12/outbound"). */
+  private pulumiId(context: ResourceContext, object: ApiObject): string {
+    const apiId = String(object[this.declaration.apiId]);
+    return context.serverId ? `${context.serverId}/${apiId}` : apiId;
+  }
+
+  private splitId(id: string): { serverId?: string; apiId: string } {
+    if (this.declaration.token !== "server") return { apiId: id };
+    const slash = id.indexOf("/");
+    if (slash < 1) throw new PostmarkProviderError(`${this.declaration.kind} ID "${id}" must be "<serverId>/<${this.declaration.noun} ID>".`);
+    return { serverId: id.slice(0, slash), apiId: id.slice(slash + 1) };
+  }
+
+  private isGoneError(e: unknown): boolean {
+    return e instanceof ServerGoneError || (e instanceof PostmarkApiError && this.declaration.isNotFound(e));
+  }
+
+  private editBody(changes: FieldChange[], olds: Values, news: Values): Values {
+    const always = this.declaration.fields
+      .filter((f) => f.sendOnEveryEdit && news[f.input] !== undefined)
+      .filter((f) => !changes.some((c) => c.chain[0] === f))
+      .map((f) => ({ chain: [f], value: news[f.input] }));
+    return editBody(changes, olds, always);
+  }
+
+  /** The token and scope of one resource: the account's, or its server's (given, or found with the account token). */
+  private async context(values: Values): Promise<ResourceContext> {
+    const { declaration } = this;
+    const client = this.client();
+    let auth = accountAuth;
+    let serverId: string | undefined;
+    if (declaration.token === "server") {
+      serverId = String(values.serverId);
+      auth = { kind: "server", token: typeof values.serverToken === "string" ? values.serverToken : await client.serverToken(serverId) };
+    }
+    return {
+      declaration,
+      client,
+      auth,
+      serverId,
+      call: (endpoint, options = {}) =>
+        client.send({
+          operation: `${verbs[endpoint.method]} ${declaration.noun}`,
+          target: options.id ?? (serverId ? `server ${serverId}` : "account"),
+          method: endpoint.method,
+          path: options.id === undefined ? endpoint.path : endpoint.path.replace("{id}", encodeURIComponent(options.id)),
+          body: options.body,
+          params: options.params as Record<string, string>,
+          retryAmbiguous: options.retryAmbiguous ?? endpoint.method !== "POST",
+          auth,
+        }),
+    };
+  }
+
+  /** Brings an existing object under management: refused if a create-only field differs, then at most one edit. */
+  private async adopt(context: ResourceContext, apiId: string, news: Values): Promise<ApiObject> {
+    const { declaration } = this;
+    let object: ApiObject;
+    try {
+      object = await context.call(declaration.api.read, { id: apiId });
+    } catch (e) {
+      if (e instanceof PostmarkApiError && declaration.isNotFound(e)) {
+        const where = context.serverId ? `server ${context.serverId}` : "this account";
+        throw new PostmarkProviderError(`${declaration.adopt.input} is ${apiId}, but Postmark has no ${declaration.noun} with that ID in ${where}.`);
+      }
+      throw e;
+    }
+    return this.bringToDeclared(context, object, news);
+  }
+
+  private async bringToDeclared(context: ResourceContext, object: ApiObject, news: Values): Promise<ApiObject> {
+    const { declaration } = this;
+    const current = outputsFrom(declaration, object, [], {});
+    const id = String(object[declaration.apiId]);
+    for (const field of declaration.fields.filter((f) => f.replaceOnChange)) {
+      const wanted = news[field.input];
+      if (wanted === undefined || sameValue(field, wanted, current[field.input])) continue;
+      const apiValue = JSON.stringify(current[field.input]);
+      throw new PostmarkProviderError(
+        `${declaration.adopt.input} ${id}: ${declaration.noun} "${declaration.label(current)}" is ${object[field.api]}, but the program ` +
+          `declares ${field.input} ${JSON.stringify(wanted)}; Postmark cannot change it after creation. Declare ${field.input} ` +
+          `${apiValue} (or leave it out) to adopt this ${declaration.noun}.`,
+      );
+    }
+    // At most one edit brings the object to the declared values; fields the program omits stay as they are.
+    const changes = pendingChanges(declaration, current, news).filter((c) => !replacesResource(c));
+    if (changes.length === 0) return object;
+    return context.call(declaration.api.update, { id, body: this.editBody(changes, current, news) });
+  }
+
+  /**
+   * One POST. If its answer is lost (timeout, reset, 5xx) the object may exist anyway: look for it and take
+   * it only if it was not there before this run's first create and is exactly what this request would have
+   * made. So a retry leaves no twin, and an object that existed before is never taken over, whatever the faults.
+   */
+  private async createWithRecovery(context: ResourceContext, news: Values): Promise<ApiObject> {
+    const { declaration } = this;
+    const body = createBody(declaredLeaves(declaration.fields, news));
+    const recovery = declaration.hooks?.recovery;
+    if (!recovery) return context.call(declaration.api.create, { body });
+    const existedBefore = await this.idsBefore(context);
+    let answerLost = false;
+    for (let attempt = 1; ; attempt++) {
+      let failure: PostmarkApiError;
+      try {
+        return await context.call(declaration.api.create, { body });
+      } catch (e) {
+        if (!(e instanceof PostmarkApiError) || !(isAmbiguous(e) || recovery.isConflict(e))) throw e;
+        failure = e;
+      }
+      answerLost ||= isAmbiguous(failure);
+      const same = await recovery.findSame(context, news);
+      const isNew = (o: ApiObject) => !existedBefore.has(String(o[declaration.apiId]));
+      const ours = answerLost ? same.find((o) => isNew(o) && looksFreshlyCreatedFrom(declaration, o, news)) : undefined;
+      if (ours) return ours;
+      // Refused because such an object exists (after an ambiguous answer, the retry finds out).
+      if (recovery.isConflict(failure) && same.length > 0) {
+        const outcome = await recovery.onConflict(context, news, same);
+        if (outcome instanceof Error) throw outcome;
+        return this.bringToDeclared(context, outcome, news);
+      }
+      if (attempt >= context.client.settings.maxAttempts) throw failure;
+      await sleep(context.client.backoffDelay(attempt));
+    }
+  }
+
+  /**
+   * One listing per scope per provider process, shared by all its creates. Postmark gives most objects no
+   * creation time, so this is the only way to tell, after a lost answer, an object our POST made from one
+   * that was already there.
+   */
+  private idsBefore(context: ResourceContext): Promise<Set<string>> {
+    const scope = context.serverId ?? "account";
+    let ids = this.idsBeforeCreates.get(scope);
+    if (!ids) {
+      ids = this.declaration.hooks!.recovery!.listAll(context).then((all) => new Set(all.map((o) => String(o[this.declaration.apiId]))));
+      this.idsBeforeCreates.set(scope, ids);
+      // A failed listing is not remembered: the next create asks again.
+      ids.catch(() => this.idsBeforeCreates.delete(scope));
+    }
+    return ids;
+  }
+}

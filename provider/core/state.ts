@@ -1,0 +1,127 @@
+/**
+ * What a resource's state holds, derived from its declaration: the changes an edit must make, the outputs
+ * of an API object, and the inputs a refresh reports. Diffs and reads only see outputs, so what they need
+ * (which leaves the program declared) is kept in the outputs too.
+ */
+import { ResourceDeclaration } from "./declaration";
+import {
+  chainOf,
+  declaredLeaves,
+  Field,
+  FieldValue,
+  leafField,
+  LeafValue,
+  membersFromApi,
+  sameValue,
+  unknownValue,
+  valueAt,
+  Values,
+} from "./fields";
+import { ApiObject } from "./postmarkClient";
+
+/** Output that records which inputs (dotted paths for object members) the program declared. */
+export const managedFieldsOutput = "managedFields";
+/** The serialized provider, which the engine keeps among every dynamic resource's inputs. */
+export const providerKey = "__provider";
+
+/** Inputs of every resource inside a server: which server, and optionally its token. */
+export const serverScopeInputs = {
+  serverId: {
+    input: "serverId",
+    api: "",
+    type: "integer",
+    required: true,
+    replaceOnChange: true,
+    description: "The ID of the Postmark server this belongs to (e.g. `server.serverId`). Changing it replaces the resource.",
+  },
+  serverToken: {
+    input: "serverToken",
+    api: "",
+    type: "string",
+    secret: true,
+    description:
+      "That server's API token, for teams that hold only a server token. Default: the provider finds it with the account token. Secret.",
+  },
+} as const satisfies Record<string, Field>;
+
+export interface FieldChange extends LeafValue {
+  path: string;
+}
+
+export const managedPaths = (values: Values): string[] => (values[managedFieldsOutput] as string[] | undefined) ?? [];
+export const declaredPaths = (declaration: ResourceDeclaration, inputs: Values): string[] =>
+  declaredLeaves(declaration.fields, inputs).map((leaf) => leaf.path);
+
+/**
+ * What Postmark must be told to match the program, given the last known outputs: every declared leaf whose
+ * value differs, and every leaf the program used to declare and has dropped, back to Postmark's default
+ * where one is known. Leaves the program never declared are never touched.
+ */
+export function pendingChanges(declaration: ResourceDeclaration, olds: Values, news: Values): FieldChange[] {
+  const changes: FieldChange[] = [];
+  const declared = declaredLeaves(declaration.fields, news);
+  for (const leaf of declared) {
+    if (leaf.value === unknownValue || !sameValue(leafField(leaf), leaf.value, valueAt(olds, leaf.path))) changes.push(leaf);
+  }
+  const stillDeclared = new Set(declared.map((leaf) => leaf.path));
+  for (const path of managedPaths(olds)) {
+    const chain = chainOf(declaration.fields, path);
+    const fallback = chain && leafField({ chain }).default;
+    if (stillDeclared.has(path) || fallback === undefined) continue;
+    if (!sameValue(leafField({ chain: chain! }), fallback, valueAt(olds, path))) changes.push({ path, chain: chain!, value: fallback });
+  }
+  return changes;
+}
+
+/** The top-level input a change belongs to, for the engine's list of replacing properties. */
+export const changedInput = (change: FieldChange) => change.chain[0].input;
+export const replacesResource = (change: FieldChange) => change.chain.some((f) => f.replaceOnChange);
+
+/** The resource's outputs: every field Postmark returned, in canonical form, plus what the program manages. */
+export function outputsFrom(declaration: ResourceDeclaration, object: ApiObject, managed: string[], inputs: Values): Values {
+  const outputs: Values = membersFromApi(declaration.fields, object);
+  for (const field of declaration.outputs) outputs[field.output] = object[field.api];
+  outputs[managedFieldsOutput] = managed;
+  for (const name of scopeAndAdoptInputs(declaration)) if (inputs[name] !== undefined) outputs[name] = inputs[name];
+  return outputs;
+}
+
+/** Inputs kept in the outputs as given: adoption, and for resources inside a server which server (and its token). */
+export function scopeAndAdoptInputs(declaration: ResourceDeclaration): string[] {
+  return [...(declaration.token === "server" ? Object.keys(serverScopeInputs) : []), declaration.adopt.input];
+}
+
+/**
+ * Inputs as they now stand in Postmark, for the leaves the program manages: returned by read so that after
+ * a refresh the next `up` shows (and undoes) exactly what was changed by hand.
+ */
+export function inputsFromOutputs(declaration: ResourceDeclaration, outputs: Values): Values {
+  const inputs: Values = {};
+  for (const path of managedPaths(outputs)) {
+    const value = valueAt(outputs, path);
+    if (value === undefined || !chainOf(declaration.fields, path)) continue;
+    const names = path.split(".");
+    let level = inputs;
+    for (const name of names.slice(0, -1)) level = (level[name] ??= {}) as Values;
+    level[names[names.length - 1]] = value;
+  }
+  for (const name of scopeAndAdoptInputs(declaration)) if (outputs[name] !== undefined) inputs[name] = outputs[name];
+  return inputs;
+}
+
+/**
+ * Whether an object found after a lost create answer is the one that request made: it carries every
+ * declared value, and Postmark's defaults everywhere else, as a fresh object would.
+ */
+export function looksFreshlyCreatedFrom(declaration: ResourceDeclaration, object: ApiObject, news: Values): boolean {
+  const current = membersFromApi(declaration.fields, object);
+  const check = (fields: readonly Field[], prefix: string): boolean =>
+    fields.every((field) => {
+      const path = prefix + field.input;
+      if (field.type === "object") return check(field.fields ?? [], `${path}.`);
+      const declared = valueAt(news, path);
+      const expected: FieldValue | undefined = declared !== undefined && declared !== null ? (declared as FieldValue) : field.default;
+      return expected === undefined || sameValue(field, expected, valueAt(current, path));
+    });
+  return check(declaration.fields, "");
+}
