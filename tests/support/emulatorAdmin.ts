@@ -25,6 +25,21 @@ export type StoredServer = Record<string, unknown> & { ID: number; Name: string 
 export type StoredStream = Record<string, unknown> & { ID: string; ServerID: number; Name: string; MessageStreamType: string; ArchivedAt: string | null };
 /** A webhook as the emulator stores it: Postmark's fields plus the owning ServerID. */
 export type StoredWebhook = Record<string, unknown> & { ID: number; ServerID: number; Url: string; MessageStream: string };
+/** A template as GET /templates/{id} returns it (the emulator stores it so); AssociatedServerId is its server. */
+export type StoredTemplate = Record<string, unknown> & {
+  TemplateId: number;
+  Name: string;
+  Alias: string | null;
+  Subject: string | null;
+  HtmlBody: string | null;
+  TextBody: string | null;
+  AssociatedServerId: number;
+  Active: boolean;
+  TemplateType: string;
+  LayoutTemplate: string | null;
+};
+/** An inbound rule as the emulator stores it: Postmark's {ID, Rule} plus the owning ServerID. */
+export type StoredInboundRule = { ID: number; ServerID: number; Rule: string };
 
 export class EmulatorAdmin {
   constructor(readonly url: string) {}
@@ -98,6 +113,50 @@ export class EmulatorAdmin {
   /** The Message Streams API's own settings: customUnsubscribeHandling, archiveUnavailable. */
   async messageStreamSettings(changes: { customUnsubscribeHandling?: boolean; archiveUnavailable?: boolean }): Promise<void> {
     await this.call("PUT", "settings/message-streams", changes);
+  }
+
+  /** A server's templates with their bodies, a deleted one kept readable (Active false) included. */
+  async templates(serverId: number): Promise<StoredTemplate[]> {
+    return this.call("GET", `servers/${serverId}/templates`);
+  }
+
+  /** A template made by hand, as in Postmark's web UI: needs a Name; Standard unless TemplateType says Layout; only the alias is checked (free). */
+  async createTemplateByHand(serverId: number, fields: Record<string, unknown>): Promise<StoredTemplate> {
+    return this.call("POST", `servers/${serverId}/templates`, fields);
+  }
+
+  /** Edits by hand, bypassing every check (e.g. a body changed in the web UI, or `{LayoutTemplate: null}`). */
+  async editTemplateByHand(serverId: number, idOrAlias: number | string, fields: Record<string, unknown>): Promise<StoredTemplate> {
+    return this.call("PATCH", `servers/${serverId}/templates/${encodeURIComponent(String(idOrAlias))}`, fields);
+  }
+
+  /** Deletes as the web UI does (kept readable when deletedTemplatesReadable is on), even a layout in use. */
+  async deleteTemplateByHand(serverId: number, idOrAlias: number | string): Promise<void> {
+    await this.call("DELETE", `servers/${serverId}/templates/${encodeURIComponent(String(idOrAlias))}`);
+  }
+
+  /** The Templates API's own settings: deletedTemplatesReadable (a deleted template answers GET with Active false). */
+  async templateSettings(changes: { deletedTemplatesReadable?: boolean }): Promise<void> {
+    await this.call("PUT", "settings/templates", changes);
+  }
+
+  /** A server's inbound rules, in ID order. */
+  async inboundRules(serverId: number): Promise<StoredInboundRule[]> {
+    return this.call("GET", `servers/${serverId}/inbound-rules`);
+  }
+
+  /** A rule made by hand: any string, not checked (not even for duplicates). */
+  async createInboundRuleByHand(serverId: number, rule: string): Promise<StoredInboundRule> {
+    return this.call("POST", `servers/${serverId}/inbound-rules`, { Rule: rule });
+  }
+
+  async deleteInboundRuleByHand(serverId: number, id: number): Promise<void> {
+    await this.call("DELETE", `servers/${serverId}/inbound-rules/${id}`);
+  }
+
+  /** The Inbound Rules API's own settings: removalUnavailable (DELETE answers 811). */
+  async inboundRuleSettings(changes: { removalUnavailable?: boolean }): Promise<void> {
+    await this.call("PUT", "settings/inbound-rules", changes);
   }
 
   async settings(changes: Record<string, unknown>): Promise<void> {
