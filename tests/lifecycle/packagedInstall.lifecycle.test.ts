@@ -1,6 +1,10 @@
 /**
  * The package as users get it: `npm pack`, installed into a project outside the repo, used from its
  * node_modules (not from this repo's sources), through the real Pulumi CLI.
+ *
+ * The project pins @pulumi/pulumi exactly, as an infra repo does: by default to this repo's locked
+ * version; with PULUMI_POSTMARK_TEST_SDK=minimum to the floor of package.json's range (CI runs both), or
+ * to any version given there.
  */
 import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
@@ -13,9 +17,15 @@ import { createTestStack, repoRoot, TestStack } from "./pulumiHarness";
 jest.setTimeout(600_000);
 
 const accountToken = "packaged-install-token-31d0";
+const declaredSdkRange: string = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")).dependencies["@pulumi/pulumi"];
+const sdkVersion = ((requested) => {
+  if (requested === "minimum") return /^\^(\d+\.\d+\.\d+)$/.exec(declaredSdkRange)![1];
+  return requested || require("@pulumi/pulumi/package.json").version;
+})(process.env.PULUMI_POSTMARK_TEST_SDK);
 let consumerDir: string;
 let emulator: RunningEmulator;
 let test: TestStack;
+const admin = () => new EmulatorAdmin(emulator.url);
 
 beforeAll(async () => {
   consumerDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-postmark-consumer-"));
@@ -23,13 +33,12 @@ beforeAll(async () => {
     .trim()
     .split("\n")
     .pop()!;
-  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
   fs.writeFileSync(
     path.join(consumerDir, "package.json"),
     JSON.stringify({
       name: "consumer",
       private: true,
-      dependencies: { "pulumi-postmark": `file:./${packed}`, "@pulumi/pulumi": pkg.dependencies["@pulumi/pulumi"] },
+      dependencies: { "pulumi-postmark": `file:./${packed}`, "@pulumi/pulumi": sdkVersion },
     }),
   );
   execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: consumerDir, stdio: "inherit" });
@@ -42,7 +51,7 @@ afterAll(async () => {
   fs.rmSync(consumerDir, { recursive: true, force: true });
 });
 
-describe("pulumi-postmark installed from npm pack into another project", () => {
+describe(`pulumi-postmark installed from npm pack into another project on @pulumi/pulumi ${sdkVersion}`, () => {
   it("is a real copy in the project's node_modules, with compiled JavaScript and type declarations", () => {
     const installed = path.join(consumerDir, "node_modules", "pulumi-postmark");
     expect(fs.lstatSync(installed).isSymbolicLink()).toBe(false);
@@ -52,6 +61,14 @@ describe("pulumi-postmark installed from npm pack into another project", () => {
     // Tests and sources stay out of the package.
     expect(fs.existsSync(path.join(installed, "tests"))).toBe(false);
     expect(fs.existsSync(path.join(installed, "provider"))).toBe(false);
+  });
+
+  it(`shares the project's @pulumi/pulumi ${sdkVersion} (declared: ${declaredSdkRange}): one copy of the SDK`, () => {
+    const projectSdk = path.join(consumerDir, "node_modules", "@pulumi", "pulumi");
+    expect(JSON.parse(fs.readFileSync(path.join(projectSdk, "package.json"), "utf8")).version).toBe(sdkVersion);
+    expect(fs.existsSync(path.join(consumerDir, "node_modules", "pulumi-postmark", "node_modules", "@pulumi"))).toBe(false);
+    const fromPackage = require.resolve("@pulumi/pulumi", { paths: [path.join(consumerDir, "node_modules", "pulumi-postmark")] });
+    expect(fromPackage).toBe(require.resolve("@pulumi/pulumi", { paths: [consumerDir] }));
   });
 
   it("type-checks a TypeScript program that uses the public API", () => {
@@ -76,8 +93,7 @@ describe("pulumi-postmark installed from npm pack into another project", () => {
     expect(firstLine).toMatch(/^POSTMARK_API_URL=http:\/\/127\.0\.0\.1:\d+$/);
   });
 
-  it("creates, previews without changes, and destroys a server through the Pulumi CLI", async () => {
-    const admin = new EmulatorAdmin(emulator.url);
+  it("creates a server through the Pulumi CLI, then previews without changes", async () => {
     test = await createTestStack({
       program: `
         const { PostmarkServer } = require("pulumi-postmark");
@@ -90,11 +106,22 @@ describe("pulumi-postmark installed from npm pack into another project", () => {
     });
     const up = await test.stack.up();
     expect(up.summary.resourceChanges).toMatchObject({ create: 2 });
-    const [stored] = await admin.servers();
+    const [stored] = await admin().servers();
     expect(up.outputs.serverId.value).toBe(stored.ID);
     expect((await test.stack.preview()).changeSummary).toEqual({ same: 2 });
+  });
+
+  it("preview --refresh names a declared field changed by hand (read returns inputs: @pulumi/pulumi 3.216+)", async () => {
+    const [stored] = await admin().servers();
+    await admin().editByHand(stored.ID, { TrackOpens: false });
+    const preview = await test.stack.preview({ refresh: true, diff: true });
+    expect(preview.changeSummary).toMatchObject({ update: 1 });
+    expect(preview.stdout).toMatch(/~ trackOpens\s*: false => true/);
+  });
+
+  it("destroys the server, leaving no account token in the state", async () => {
     await test.stack.destroy();
-    expect(await admin.servers()).toEqual([]);
+    expect(await admin().servers()).toEqual([]);
     expect(await test.exportState()).not.toContain(accountToken);
   });
 });

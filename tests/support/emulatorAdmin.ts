@@ -25,6 +25,49 @@ export type StoredServer = Record<string, unknown> & { ID: number; Name: string 
 export type StoredStream = Record<string, unknown> & { ID: string; ServerID: number; Name: string; MessageStreamType: string; ArchivedAt: string | null };
 /** A webhook as the emulator stores it: Postmark's fields plus the owning ServerID. */
 export type StoredWebhook = Record<string, unknown> & { ID: number; ServerID: number; Url: string; MessageStream: string };
+/** A template as GET /templates/{id} returns it (the emulator stores it so); AssociatedServerId is its server. */
+export type StoredTemplate = Record<string, unknown> & {
+  TemplateId: number;
+  Name: string;
+  Alias: string | null;
+  Subject: string | null;
+  HtmlBody: string | null;
+  TextBody: string | null;
+  AssociatedServerId: number;
+  Active: boolean;
+  TemplateType: string;
+  LayoutTemplate: string | null;
+};
+/** An inbound rule as the emulator stores it: Postmark's {ID, Rule} plus the owning ServerID. */
+export type StoredInboundRule = { ID: number; ServerID: number; Rule: string };
+
+/** A domain as the emulator stores it and GET /domains/{id} returns it. */
+export type StoredDomain = Record<string, unknown> & {
+  ID: number;
+  Name: string;
+  DKIMVerified: boolean;
+  DKIMHost: string;
+  DKIMTextValue: string;
+  DKIMPendingHost: string;
+  DKIMPendingTextValue: string;
+  DKIMUpdateStatus: string;
+  ReturnPathDomain: string;
+  ReturnPathDomainVerified: boolean;
+};
+/** Whether the records Postmark asks a domain's owner to publish are in the emulator's DNS. */
+export type DomainDnsStatus = { dkim: boolean; returnPath: boolean };
+/** A record of the emulator's DNS. */
+export type DnsRecord = { Host: string; Type: "TXT" | "CNAME"; Value: string };
+/** A sender signature as the emulator stores it (responses add its domain's DKIM and Return-Path fields). */
+export type StoredSenderSignature = {
+  ID: number;
+  Domain: string;
+  EmailAddress: string;
+  ReplyToEmailAddress: string;
+  Name: string;
+  Confirmed: boolean;
+  ConfirmationPersonalNote: string;
+};
 
 export class EmulatorAdmin {
   constructor(readonly url: string) {}
@@ -98,6 +141,132 @@ export class EmulatorAdmin {
   /** The Message Streams API's own settings: customUnsubscribeHandling, archiveUnavailable. */
   async messageStreamSettings(changes: { customUnsubscribeHandling?: boolean; archiveUnavailable?: boolean }): Promise<void> {
     await this.call("PUT", "settings/message-streams", changes);
+  }
+
+  /** A server's templates with their bodies, a deleted one kept readable (Active false) included. */
+  async templates(serverId: number): Promise<StoredTemplate[]> {
+    return this.call("GET", `servers/${serverId}/templates`);
+  }
+
+  /** A template made by hand, as in Postmark's web UI: needs a Name; Standard unless TemplateType says Layout; only the alias is checked (free). */
+  async createTemplateByHand(serverId: number, fields: Record<string, unknown>): Promise<StoredTemplate> {
+    return this.call("POST", `servers/${serverId}/templates`, fields);
+  }
+
+  /** Edits by hand, bypassing every check (e.g. a body changed in the web UI, or `{LayoutTemplate: null}`). */
+  async editTemplateByHand(serverId: number, idOrAlias: number | string, fields: Record<string, unknown>): Promise<StoredTemplate> {
+    return this.call("PATCH", `servers/${serverId}/templates/${encodeURIComponent(String(idOrAlias))}`, fields);
+  }
+
+  /** Deletes as the web UI does (kept readable when deletedTemplatesReadable is on), even a layout in use. */
+  async deleteTemplateByHand(serverId: number, idOrAlias: number | string): Promise<void> {
+    await this.call("DELETE", `servers/${serverId}/templates/${encodeURIComponent(String(idOrAlias))}`);
+  }
+
+  /** The Templates API's own settings: deletedTemplatesReadable (a deleted template answers GET with Active false). */
+  async templateSettings(changes: { deletedTemplatesReadable?: boolean }): Promise<void> {
+    await this.call("PUT", "settings/templates", changes);
+  }
+
+  /** A server's inbound rules, in ID order. */
+  async inboundRules(serverId: number): Promise<StoredInboundRule[]> {
+    return this.call("GET", `servers/${serverId}/inbound-rules`);
+  }
+
+  /** A rule made by hand: any string, not checked (not even for duplicates). */
+  async createInboundRuleByHand(serverId: number, rule: string): Promise<StoredInboundRule> {
+    return this.call("POST", `servers/${serverId}/inbound-rules`, { Rule: rule });
+  }
+
+  async deleteInboundRuleByHand(serverId: number, id: number): Promise<void> {
+    await this.call("DELETE", `servers/${serverId}/inbound-rules/${id}`);
+  }
+
+  /** The Inbound Rules API's own settings: removalUnavailable (DELETE answers 811). */
+  async inboundRuleSettings(changes: { removalUnavailable?: boolean }): Promise<void> {
+    await this.call("PUT", "settings/inbound-rules", changes);
+  }
+
+  /** Every stored domain (added through /domains, by a sender signature, or by hand), in ID order. */
+  async domains(): Promise<StoredDomain[]> {
+    return this.call("GET", "domains");
+  }
+
+  /** A domain made by hand, as in Postmark's web UI: needs a Name (free); gets an ID and a pending DKIM key. */
+  async createDomainByHand(fields: { Name: string } & Record<string, unknown>): Promise<StoredDomain> {
+    return this.call("POST", "domains", fields);
+  }
+
+  /** Edits by hand, bypassing every check (e.g. `{DKIMUpdateStatus: "Failed"}`); not ID or Name. */
+  async editDomainByHand(id: number, fields: Record<string, unknown>): Promise<StoredDomain> {
+    return this.call("PATCH", `domains/${id}`, fields);
+  }
+
+  /** Deletes by hand, with the domain's sender signatures. */
+  async deleteDomainByHand(id: number): Promise<void> {
+    await this.call("DELETE", `domains/${id}`);
+  }
+
+  /** Whether the domain's DKIM TXT record (the pending key, else the active one) and Return-Path CNAME are published. */
+  async domainDns(id: number): Promise<DomainDnsStatus> {
+    return this.call("GET", `domains/${id}/dns`);
+  }
+
+  /**
+   * What the domain's owner does at their DNS provider: `true` publishes, `false` removes, absent leaves as is.
+   * dkim: the TXT records of the active and pending keys (false also removes the revoked key's); returnPath:
+   * the CNAME of the domain's ReturnPathDomain to pm.mtasv.net. Publishing both is the default.
+   */
+  async publishDomainDns(id: number, records: { dkim?: boolean; returnPath?: boolean } = { dkim: true, returnPath: true }): Promise<DomainDnsStatus> {
+    return this.call("PUT", `domains/${id}/dns`, records);
+  }
+
+  /** The emulator's DNS: every published record. */
+  async dnsRecords(): Promise<DnsRecord[]> {
+    return this.call("GET", "dns");
+  }
+
+  /** Publishes any record, e.g. a Return-Path CNAME before its domain exists (create checks it), or a wrong one. */
+  async publishDnsRecord(type: "TXT" | "CNAME", host: string, value: string): Promise<DnsRecord[]> {
+    return this.call("PUT", `dns/${type}/${encodeURIComponent(host)}`, { Value: value });
+  }
+
+  /** The CNAME Postmark requires before it accepts a ReturnPathDomain: `host` to pm.mtasv.net. */
+  async publishReturnPathCname(host: string): Promise<DnsRecord[]> {
+    return this.publishDnsRecord("CNAME", host, "pm.mtasv.net");
+  }
+
+  async removeDnsRecord(type: "TXT" | "CNAME", host: string): Promise<DnsRecord[]> {
+    return this.call("DELETE", `dns/${type}/${encodeURIComponent(host)}`);
+  }
+
+  /** Every stored sender signature, in ID order. */
+  async senders(): Promise<StoredSenderSignature[]> {
+    return this.call("GET", "senders");
+  }
+
+  /** A signature made by hand: needs EmailAddress and Name; its domain is added if missing; unconfirmed unless `Confirmed: true`. */
+  async createSenderByHand(fields: { EmailAddress: string; Name: string } & Record<string, unknown>): Promise<StoredSenderSignature> {
+    return this.call("POST", "senders", fields);
+  }
+
+  /** What a person clicking the link in Postmark's confirmation email does: Confirmed becomes true. */
+  async confirmSenderByHand(id: number): Promise<StoredSenderSignature> {
+    return this.call("POST", `senders/${id}/confirm`);
+  }
+
+  /** Edits by hand, bypassing every check (e.g. `{Confirmed: false}` or a new Name); not ID, Domain or EmailAddress. */
+  async editSenderByHand(id: number, fields: Record<string, unknown>): Promise<StoredSenderSignature> {
+    return this.call("PATCH", `senders/${id}`, fields);
+  }
+
+  async deleteSenderByHand(id: number): Promise<void> {
+    await this.call("DELETE", `senders/${id}`);
+  }
+
+  /** The Sender Signatures API's own settings: missingSignature, a missing signature's HTTP status ("422" by default, or "404"), ErrorCode 501 either way. */
+  async senderSettings(changes: { missingSignature?: "422" | "404" }): Promise<void> {
+    await this.call("PUT", "settings/senders", changes);
   }
 
   async settings(changes: Record<string, unknown>): Promise<void> {
