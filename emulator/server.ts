@@ -104,6 +104,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (!res.headersSent) send(res, emulatorFailure(error));
     });
   });
+  // Like the load balancers in front of real APIs, keep idle connections longer than clients do (Node's agent
+  // drops them after 5 s), so a client never sends on a socket the server is closing at that very moment.
+  server.keepAliveTimeout = 65_000;
 
   function findRoute(method: string, path: string): { found?: CompiledRoute; params?: Record<string, string> } {
     for (const candidate of routes) {
