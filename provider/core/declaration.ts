@@ -21,6 +21,8 @@ export interface OutputField {
 export interface Endpoint {
   readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   readonly path: string;
+  /** What the call does, in error messages, where the method does not say it (a POST that archives: "archive"). */
+  readonly verb?: string;
 }
 
 export interface ResourceDeclaration {
@@ -40,11 +42,20 @@ export interface ResourceDeclaration {
   readonly adopt: { readonly input: string; readonly type: "integer" | "string"; readonly description: string };
   readonly api: {
     readonly create: Endpoint;
-    readonly read: Endpoint;
-    readonly update: Endpoint;
+    /** Absent: Postmark has no GET by ID for it, and `hooks.read` finds it (in a list). */
+    readonly read?: Endpoint;
+    /** Absent: Postmark has no edit for it, so every field replaces (`replaceOnChange`). */
+    readonly update?: Endpoint;
     /** Absent: Postmark has no delete for it, and a hook says what destroy does. */
     readonly delete?: Endpoint;
   };
+  /**
+   * Postmark answers a create or an edit with a summary (a template without its bodies): the object is read
+   * after each write, so that the outputs are what a refresh would find.
+   */
+  readonly readAfterWrite?: boolean;
+  /** Inputs that steer the provider itself (e.g. validate before writing): checked like fields, never sent to Postmark, never diffed. */
+  readonly options?: readonly Field[];
   /** How Postmark answers for an object that does not exist. */
   isNotFound(error: PostmarkApiError): boolean;
   /** An object Postmark still returns but that counts as deleted (an archived stream). */
@@ -59,6 +70,7 @@ export interface ResourceDeclaration {
 export interface ResourceContext {
   readonly declaration: ResourceDeclaration;
   readonly client: PostmarkClient;
+  /** The token the resource's calls carry (a server token found again if Postmark refused the one cached). */
   readonly auth: Auth;
   /** The owning server's ID, for resources inside a server. */
   readonly serverId?: string;
@@ -67,6 +79,10 @@ export interface ResourceContext {
 }
 
 export interface ResourceHooks {
+  /** Read for a kind Postmark serves no GET by ID for (an inbound rule is found in a list): undefined when it does not exist. */
+  read?(context: ResourceContext, apiId: string): Promise<ApiObject | undefined>;
+  /** Before each create and edit, never in preview (e.g. Postmark's own check of a template's content): throw to stop the write. */
+  beforeWrite?(context: ResourceContext, news: Values, olds: Values): Promise<void>;
   /** Rules across fields, checked with 0 API calls (olds are the previous inputs). */
   checkRules?(news: Values, olds: Values): { property: string; reason: string }[];
   /** A replacement must delete the old object first (e.g. a server whose unique name stays). */
@@ -88,7 +104,7 @@ export interface ResourceHooks {
   /** Turns a failed edit into a clearer error (e.g. a rename to a taken name). */
   editError?(context: ResourceContext, id: string, olds: Values, news: Values, error: PostmarkApiError): Promise<Error | undefined>;
   /** Turns a failed delete into a clearer error (e.g. 604, delete not enabled). */
-  deleteError?(context: ResourceContext, id: string, olds: Values, error: PostmarkApiError): Error | undefined;
+  deleteError?(context: ResourceContext, id: string, olds: Values, error: PostmarkApiError): Error | undefined | Promise<Error | undefined>;
   /** Destroy for a kind Postmark cannot delete (a stream is archived); default streams are only forgotten. */
   delete?(context: ResourceContext, apiId: string, olds: Values): Promise<void>;
 }

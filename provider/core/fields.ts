@@ -41,7 +41,10 @@ export interface Field {
   readonly rule?: (value: never) => string | undefined;
   /** Postmark requires it in every edit (a sender signature's Name). */
   readonly sendOnEveryEdit?: boolean;
-  /** For URLs: "" is allowed and means none. */
+  /**
+   * "" is allowed (for URLs too) and means none; "", null and absent compare equal, since Postmark may read a
+   * value cleared with "" back as null (a template's layout).
+   */
   readonly emptyMeansNone?: boolean;
 }
 
@@ -79,7 +82,11 @@ function normaliseMembers(fields: readonly Field[], value: Values): Values {
 }
 
 export function sameValue(field: Field, a: unknown, b: unknown): boolean {
-  return JSON.stringify(normaliseValue(field, a)) === JSON.stringify(normaliseValue(field, b));
+  const comparable = (value: unknown) => {
+    const canonical = normaliseValue(field, value);
+    return field.emptyMeansNone && (canonical === "" || canonical === undefined) ? null : canonical;
+  };
+  return JSON.stringify(comparable(a)) === JSON.stringify(comparable(b));
 }
 
 /**

@@ -83,7 +83,7 @@ export class ResourceOperations {
     let object: ApiObject | undefined;
     try {
       const context = await this.context({ ...props, serverId: props.serverId ?? serverId });
-      object = await context.call(declaration.api.read, { id: apiId });
+      object = await this.readObject(context, apiId);
     } catch (e) {
       if (!this.isGoneError(e)) throw e;
     }
@@ -111,11 +111,12 @@ export class ResourceOperations {
     }
     const context = await this.context({ ...olds, ...kept });
     const { apiId } = this.splitId(id);
+    await declaration.hooks?.beforeWrite?.(context, news, olds);
     try {
-      const object = await context.call(declaration.api.update, { id: apiId, body: this.editBody(changes, olds, news) });
+      const object = await this.edit(context, apiId, this.editBody(changes, olds, news));
       return { outs: outputsFrom(declaration, object, managed, { ...olds, ...kept }) };
     } catch (e) {
-      if (e instanceof PostmarkApiError && declaration.isNotFound(e)) {
+      if (e instanceof PostmarkApiError && declaration.isNotFound(e) && (await this.isGoneNow(context, apiId))) {
         throw new PostmarkProviderError(
           `Postmark ${declaration.noun} ${apiId} ("${declaration.label(olds)}") no longer exists (deleted outside Pulumi?): ` +
             "run `pulumi refresh` to drop it from the stack, then `pulumi up` to create it again.",
@@ -136,7 +137,7 @@ export class ResourceOperations {
         try {
           await context.call(declaration.api.delete!, { id: apiId });
         } catch (e) {
-          const clearer = e instanceof PostmarkApiError && !declaration.isNotFound(e) ? declaration.hooks?.deleteError?.(context, id, props, e) : undefined;
+          const clearer = e instanceof PostmarkApiError && !declaration.isNotFound(e) ? await declaration.hooks?.deleteError?.(context, id, props, e) : undefined;
           throw clearer ?? e;
         }
       }
@@ -163,6 +164,45 @@ export class ResourceOperations {
     return e instanceof ServerGoneError || (e instanceof PostmarkApiError && this.declaration.isNotFound(e));
   }
 
+  /** The object, or undefined when Postmark says it does not exist; by ID, or by the kind's own read (a list). */
+  private async readObject(context: ResourceContext, apiId: string): Promise<ApiObject | undefined> {
+    const { declaration } = this;
+    if (declaration.hooks?.read) return declaration.hooks.read(context, apiId);
+    try {
+      return await context.call(declaration.api.read!, { id: apiId });
+    } catch (e) {
+      if (e instanceof PostmarkApiError && declaration.isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * Whether the object is gone, asked after a "not found" answer to an edit: Postmark answers the same code for
+   * another object the edit names (a template's layout), and only a read tells the two apart.
+   */
+  private async isGoneNow(context: ResourceContext, apiId: string): Promise<boolean> {
+    const object = await this.readObject(context, apiId).catch(() => "unknown" as const);
+    if (object === "unknown") return true;
+    return object === undefined || (this.declaration.isGone?.(object) ?? false);
+  }
+
+  /** A write's answer as the outputs need it: read again where Postmark answers with a summary. */
+  private async afterWrite(context: ResourceContext, answer: ApiObject, apiId = String(answer[this.declaration.apiId])): Promise<ApiObject> {
+    if (!this.declaration.readAfterWrite) return answer;
+    const object = await this.readObject(context, apiId);
+    if (!object) throw new PostmarkProviderError(`Postmark ${this.declaration.noun} ${apiId} was written, but reading it back found nothing.`);
+    return object;
+  }
+
+  private async edit(context: ResourceContext, apiId: string, body: Values): Promise<ApiObject> {
+    const { declaration } = this;
+    if (!declaration.api.update) {
+      // Unreachable while every field of such a kind replaces: then no edit is ever pending.
+      throw new PostmarkProviderError(`A Postmark ${declaration.noun} cannot be edited; only replaced.`);
+    }
+    return this.afterWrite(context, await context.call(declaration.api.update, { id: apiId, body }), apiId);
+  }
+
   private editBody(changes: FieldChange[], olds: Values, news: Values): Values {
     const always = this.declaration.fields
       .filter((f) => f.sendOnEveryEdit && news[f.input] !== undefined)
@@ -177,41 +217,74 @@ export class ResourceOperations {
     const client = this.client();
     let auth = accountAuth;
     let serverId: string | undefined;
+    let givenToken: string | undefined;
     if (declaration.token === "server") {
       serverId = String(values.serverId);
-      auth = { kind: "server", token: typeof values.serverToken === "string" ? values.serverToken : await client.serverToken(serverId) };
+      givenToken = typeof values.serverToken === "string" ? values.serverToken : undefined;
+      auth = { kind: "server", token: givenToken ?? (await client.serverToken(serverId)) };
     }
+    const send = <T>(endpoint: Endpoint, options: { id?: string; body?: Values; params?: Values; retryAmbiguous?: boolean }) =>
+      client.send<T>({
+        operation: `${endpoint.verb ?? verbs[endpoint.method]} ${declaration.noun}`,
+        target: options.id === undefined ? (serverId ? `server ${serverId}` : "account") : serverId ? `${serverId}/${options.id}` : options.id,
+        method: endpoint.method,
+        path: options.id === undefined ? endpoint.path : endpoint.path.replace("{id}", encodeURIComponent(options.id)),
+        body: options.body,
+        params: options.params as Record<string, string>,
+        retryAmbiguous: options.retryAmbiguous ?? endpoint.method !== "POST",
+        auth,
+      });
     return {
       declaration,
       client,
-      auth,
+      get auth() {
+        return auth;
+      },
       serverId,
-      call: (endpoint, options = {}) =>
-        client.send({
-          operation: `${verbs[endpoint.method]} ${declaration.noun}`,
-          target: options.id ?? (serverId ? `server ${serverId}` : "account"),
-          method: endpoint.method,
-          path: options.id === undefined ? endpoint.path : endpoint.path.replace("{id}", encodeURIComponent(options.id)),
-          body: options.body,
-          params: options.params as Record<string, string>,
-          retryAmbiguous: options.retryAmbiguous ?? endpoint.method !== "POST",
-          auth,
-        }),
+      call: async <T>(endpoint: Endpoint, options: { id?: string; body?: Values; params?: Values; retryAmbiguous?: boolean } = {}) => {
+        try {
+          return await send<T>(endpoint, options);
+        } catch (e) {
+          // A 401 means Postmark did not act, so the call can be made again with a token found anew.
+          if (serverId === undefined || !(e instanceof PostmarkApiError) || e.status !== 401) throw e;
+          auth = { kind: "server", token: await this.tokenAfterRefusal(client, serverId, givenToken, auth, e) };
+          return send<T>(endpoint, options);
+        }
+      },
     };
+  }
+
+  /**
+   * Postmark refused a server token (401). Asking the account API tells why: the server is gone (so is the
+   * resource), the given `serverToken` is not one of the server's, or the token found earlier was replaced.
+   */
+  private async tokenAfterRefusal(client: PostmarkClient, serverId: string, givenToken: string | undefined, used: Auth, refusal: PostmarkApiError): Promise<string> {
+    const wrongGivenToken = () =>
+      new PostmarkProviderError(
+        `serverToken is not an API token of Postmark server ${serverId} (Postmark answered HTTP 401 to "${refusal.operation}"): ` +
+          "set it to one of that server's tokens (Postmark: the server's API Tokens page), or leave serverToken out and the " +
+          "provider finds the token with the account token.",
+      );
+    client.forgetServerToken(serverId);
+    let current: string;
+    try {
+      current = await client.serverToken(serverId);
+    } catch (e) {
+      if (e instanceof ServerGoneError) throw e;
+      throw givenToken !== undefined ? wrongGivenToken() : refusal;
+    }
+    if (givenToken !== undefined) throw wrongGivenToken();
+    if (used.kind === "server" && used.token === current) throw refusal;
+    return current;
   }
 
   /** Brings an existing object under management: refused if a create-only field differs, then at most one edit. */
   private async adopt(context: ResourceContext, apiId: string, news: Values): Promise<ApiObject> {
     const { declaration } = this;
-    let object: ApiObject;
-    try {
-      object = await context.call(declaration.api.read, { id: apiId });
-    } catch (e) {
-      if (e instanceof PostmarkApiError && declaration.isNotFound(e)) {
-        const where = context.serverId ? `server ${context.serverId}` : "this account";
-        throw new PostmarkProviderError(`${declaration.adopt.input} is ${apiId}, but Postmark has no ${declaration.noun} with that ID in ${where}.`);
-      }
-      throw e;
+    const object = await this.readObject(context, apiId);
+    if (!object) {
+      const where = context.serverId ? `server ${context.serverId}` : "this account";
+      throw new PostmarkProviderError(`${declaration.adopt.input} is ${apiId}, but Postmark has no ${declaration.noun} with that ID in ${where}.`);
     }
     return this.bringToDeclared(context, object, news);
   }
@@ -233,7 +306,8 @@ export class ResourceOperations {
     // At most one edit brings the object to the declared values; fields the program omits stay as they are.
     const changes = pendingChanges(declaration, current, news).filter((c) => !replacesResource(c));
     if (changes.length === 0) return object;
-    return context.call(declaration.api.update, { id, body: this.editBody(changes, current, news) });
+    await declaration.hooks?.beforeWrite?.(context, news, current);
+    return this.edit(context, id, this.editBody(changes, current, news));
   }
 
   /**
@@ -245,13 +319,15 @@ export class ResourceOperations {
     const { declaration } = this;
     const body = createBody(declaredLeaves(declaration.fields, news));
     const recovery = declaration.hooks?.recovery;
-    if (!recovery) return context.call(declaration.api.create, { body });
+    await declaration.hooks?.beforeWrite?.(context, news, {});
+    if (!recovery) return this.afterWrite(context, await context.call(declaration.api.create, { body }));
     const existedBefore = await this.idsBefore(context);
     let answerLost = false;
     for (let attempt = 1; ; attempt++) {
       let failure: PostmarkApiError;
       try {
-        return await context.call(declaration.api.create, { body });
+        // A read after the write that Postmark keeps failing is handled like a lost answer: the object is looked for.
+        return await this.afterWrite(context, await context.call(declaration.api.create, { body }));
       } catch (e) {
         if (!(e instanceof PostmarkApiError) || !(isAmbiguous(e) || recovery.isConflict(e))) throw e;
         failure = e;
