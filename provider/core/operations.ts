@@ -7,7 +7,7 @@ import { checkInputs, CheckOutcome } from "./checkInputs";
 import { Endpoint, ResourceContext, ResourceDeclaration } from "./declaration";
 import { PostmarkApiError, PostmarkProviderError } from "./errors";
 import { createBody, declaredLeaves, editBody, sameValue, unknownValue, Values } from "./fields";
-import { accountAuth, ApiObject, isAmbiguous, PostmarkClient, ServerGoneError } from "./postmarkClient";
+import { accountAuth, ApiObject, Auth, isAmbiguous, PostmarkClient, ServerGoneError } from "./postmarkClient";
 import { sleep } from "./requestGate";
 import {
   changedInput,
