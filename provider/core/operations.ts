@@ -282,9 +282,16 @@ export class ResourceOperations {
   private async adopt(context: ResourceContext, apiId: string, news: Values): Promise<ApiObject> {
     const { declaration } = this;
     const object = await this.readObject(context, apiId);
+    const where = context.serverId ? `server ${context.serverId}` : "this account";
     if (!object) {
-      const where = context.serverId ? `server ${context.serverId}` : "this account";
       throw new PostmarkProviderError(`${declaration.adopt.input} is ${apiId}, but Postmark has no ${declaration.noun} with that ID in ${where}.`);
+    }
+    // Managing it would hand the engine an object that its next refresh drops.
+    if (declaration.isGone?.(object)) {
+      throw new PostmarkProviderError(
+        `${declaration.adopt.input} is ${apiId}, but that ${declaration.noun} of ${where} counts as deleted in Postmark (it still ` +
+          `answers, e.g. archived): leave ${declaration.adopt.input} out to create it again.`,
+      );
     }
     return this.bringToDeclared(context, object, news);
   }
