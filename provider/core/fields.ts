@@ -122,14 +122,18 @@ export function valueProblems(field: Field, value: unknown, path: string = field
     }
   })();
   if (typeProblem) return [typeProblem];
-  if (field.type === "object") return memberProblems(field.fields ?? [], value as Values, path, secret);
-  if (field.type === "list" && field.fields) {
-    return (value as unknown[]).flatMap((item, i) =>
-      isPlainObject(item)
-        ? memberProblems(field.fields!, item, `${path}[${i}]`, secret)
-        : [`${path}[${i}] ${secret ? "(secret)" : `is ${show(item)};`} it must be an object with ${memberList(field)}`],
-    );
-  }
+  const memberProblemsFound =
+    field.type === "object"
+      ? memberProblems(field.fields ?? [], value as Values, path, secret)
+      : field.type === "list" && field.fields
+        ? (value as unknown[]).flatMap((item, i) =>
+            isPlainObject(item)
+              ? memberProblems(field.fields!, item, `${path}[${i}]`, secret)
+              : [`${path}[${i}] ${secret ? "(secret) is not valid" : `is ${show(item)}`}; it must be an object with ${memberList(field)}`],
+          )
+        : [];
+  // The field's own rule (a list's length) runs once its members are valid: rules may read them.
+  if (memberProblemsFound.length > 0) return memberProblemsFound;
   const ruleProblem = field.rule?.(value as never);
   return ruleProblem ? [`${given}; ${ruleProblem}`] : [];
 }
@@ -283,6 +287,8 @@ export function membersFromApi(fields: readonly Field[], value: Values): Values 
   for (const field of fields) {
     const apiValue = getPath(value, apiReadPath(field));
     if (apiValue !== undefined) out[field.input] = fromApi(field, apiValue);
+    // Postmark leaves an empty list out of its answers (a webhook without headers): it reads as the list's default.
+    else if (field.type === "list" && field.default !== undefined) out[field.input] = structuredClone(field.default);
   }
   return out;
 }

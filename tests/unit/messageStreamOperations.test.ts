@@ -100,6 +100,14 @@ describe("the server's token", () => {
     expect(await admin.streams(server.ID)).toHaveLength(3);
   });
 
+  it("a token replaced in Postmark since it was looked up is looked up again, and the call made again", async () => {
+    const { id, outs } = await created({ streamId: "news", name: "News", messageStreamType: "Broadcasts" });
+    const replaced = "replaced-server-token-2b7a";
+    await admin.editByHand(server.ID, { ApiTokens: [replaced] });
+    expect((await operations.read(id, outs)).id).toBe(id);
+    expect(await calls()).toEqual(["GET /message-streams/news 401", tokenLookup(), "GET /message-streams/news 200"]);
+  });
+
   it("a serverId that is no server is a clear error", async () => {
     const failure = await operations.create({ serverId: 987654, streamId: "news", name: "News", messageStreamType: "Broadcasts" }).catch((e) => e);
     expect(failure.message).toBe("serverId is 987654, but Postmark has no server with that ID in this account.");
