@@ -42,8 +42,8 @@ export interface Field {
   /** Postmark requires it in every edit (a sender signature's Name). */
   readonly sendOnEveryEdit?: boolean;
   /**
-   * "" is allowed (for URLs too) and means none; "", null and absent compare equal, since Postmark may read a
-   * value cleared with "" back as null (a template's layout).
+   * "" is allowed (for URLs too) and means none; Postmark may read a value cleared with "" back as null (a
+   * template's layout), which the outputs show as "" so that the program's "" compares equal.
    */
   readonly emptyMeansNone?: boolean;
 }
@@ -82,11 +82,7 @@ function normaliseMembers(fields: readonly Field[], value: Values): Values {
 }
 
 export function sameValue(field: Field, a: unknown, b: unknown): boolean {
-  const comparable = (value: unknown) => {
-    const canonical = normaliseValue(field, value);
-    return field.emptyMeansNone && (canonical === "" || canonical === undefined) ? null : canonical;
-  };
-  return JSON.stringify(comparable(a)) === JSON.stringify(comparable(b));
+  return JSON.stringify(normaliseValue(field, a)) === JSON.stringify(normaliseValue(field, b));
 }
 
 /**
@@ -275,6 +271,8 @@ function membersToApi(fields: readonly Field[], value: Values): Values {
 
 /** A value as Postmark returned it, in input names and canonical values. */
 export function fromApi(field: Field, value: unknown): unknown {
+  // In the program's convention: "" is none (Postmark reads a cleared layout or body back as null).
+  if (field.emptyMeansNone && value === null) return "";
   if (field.type === "object" && isPlainObject(value)) return membersFromApi(field.fields ?? [], value);
   if (field.type === "list" && Array.isArray(value) && field.fields) {
     return value.map((item) => (isPlainObject(item) ? membersFromApi(field.fields!, item) : item));
