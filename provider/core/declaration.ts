@@ -10,11 +10,13 @@ import { ApiObject, Auth, PostmarkClient } from "./postmarkClient";
 export interface OutputField {
   /** The camelCase output name. */
   readonly output: string;
-  /** Postmark's name in responses. */
+  /** Postmark's name in responses (for a derived output: the fields it is derived from, for the docs). */
   readonly api: string;
   readonly description: string;
   /** Stored encrypted in state. */
   readonly secret?: boolean;
+  /** Computed from the whole response instead of read from `api` (the DNS record to publish: the pending key, else the active one). */
+  readonly derive?: (object: ApiObject) => unknown;
 }
 
 /** A path with `{id}` (Postmark's ID of the object) where one is needed. */
@@ -38,10 +40,11 @@ export interface ResourceDeclaration {
   readonly outputs: readonly OutputField[];
   /** Postmark's name of the object's ID in responses (e.g. "ID"). */
   readonly apiId: string;
-  /** The input that brings an existing object under management instead of creating one. */
-  readonly adopt: { readonly input: string; readonly type: "integer" | "string"; readonly description: string };
+  /** The input that brings an existing object under management instead of creating one (absent: nothing to adopt). */
+  readonly adopt?: { readonly input: string; readonly type: "integer" | "string"; readonly description: string };
   readonly api: {
-    readonly create: Endpoint;
+    /** Absent: nothing is made in Postmark, and `hooks.create` says what create does (a verification runs checks). */
+    readonly create?: Endpoint;
     /** Absent: Postmark has no GET by ID for it, and `hooks.read` finds it (in a list). */
     readonly read?: Endpoint;
     /** Absent: Postmark has no edit for it, so every field replaces (`replaceOnChange`). */
@@ -79,6 +82,18 @@ export interface ResourceContext {
 }
 
 export interface ResourceHooks {
+  /** Create for a kind that is not made by one POST (a verification runs Postmark's checks): the object as it then stands. */
+  create?(context: ResourceContext, news: Values): Promise<ApiObject>;
+  /**
+   * Update for a kind whose update is not an edit of its fields (a verification runs its checks again): the object
+   * as it then stands, or undefined when there was nothing to do. Fields that replace never reach it.
+   */
+  update?(context: ResourceContext, apiId: string, olds: Values, news: Values): Promise<ApiObject | undefined>;
+  /**
+   * Work left undone by the last run that an update would do, though no input changed (a check that has not
+   * passed yet): then diff reports a change. Decided from the last outputs, with no API call.
+   */
+  outstanding?(olds: Values, news: Values): boolean;
   /** Read for a kind Postmark serves no GET by ID for (an inbound rule is found in a list): undefined when it does not exist. */
   read?(context: ResourceContext, apiId: string): Promise<ApiObject | undefined>;
   /** Before each create and edit, never in preview (e.g. Postmark's own check of a template's content): throw to stop the write. */

@@ -56,7 +56,7 @@ export class ResourceOperations {
     }
     const replacing = [...replaces];
     return {
-      changes: changes.length > 0 || replacing.length > 0 || scopeChanged,
+      changes: changes.length > 0 || replacing.length > 0 || scopeChanged || (this.declaration.hooks?.outstanding?.(olds, news) ?? false),
       replaces: replacing,
       deleteBeforeReplace: replacing.length > 0 && (this.declaration.hooks?.deleteBeforeReplace?.(olds, news) ?? false),
     };
@@ -65,9 +65,11 @@ export class ResourceOperations {
   async create(news: Values): Promise<{ id: string; outs: Values }> {
     const context = await this.context(news);
     const managed = declaredPaths(this.declaration, news);
-    const adoptId = news[this.declaration.adopt.input];
+    const { adopt, hooks } = this.declaration;
+    const adoptId = adopt && news[adopt.input];
     let object: ApiObject;
     if (adoptId !== undefined) object = await this.adopt(context, String(adoptId), news);
+    else if (hooks?.create) object = await hooks.create(context, news);
     else {
       const existing = await this.declaration.hooks?.existingInsteadOfCreate?.(context, news);
       object = existing ? await this.bringToDeclared(context, existing, news) : await this.createWithRecovery(context, news);
@@ -105,12 +107,17 @@ export class ResourceOperations {
     const managed = declaredPaths(declaration, news);
     // Adoption and the server token are taken as now declared; the server ID can only change by replacement.
     const kept = Object.fromEntries(scopeAndAdoptInputs(declaration).filter((name) => name !== "serverId").map((name) => [name, news[name]]));
-    if (changes.length === 0) {
+    const unchanged = () => {
       const { [providerKey]: _provider, ...outs } = olds;
       return { outs: { ...outs, [managedFieldsOutput]: managed, ...kept } };
-    }
+    };
+    if (changes.length === 0 && !declaration.hooks?.update) return unchanged();
     const context = await this.context({ ...olds, ...kept });
     const { apiId } = this.splitId(id);
+    if (declaration.hooks?.update) {
+      const object = await declaration.hooks.update(context, apiId, olds, news);
+      return object ? { outs: outputsFrom(declaration, object, managed, { ...olds, ...kept }) } : unchanged();
+    }
     await declaration.hooks?.beforeWrite?.(context, news, olds);
     try {
       const object = await this.edit(context, apiId, this.editBody(changes, olds, news));
@@ -280,7 +287,8 @@ export class ResourceOperations {
 
   /** Brings an existing object under management: refused if a create-only field differs, then at most one edit. */
   private async adopt(context: ResourceContext, apiId: string, news: Values): Promise<ApiObject> {
-    const { declaration } = this;
+    // Only reached through the adoption input, so the kind has one.
+    const declaration = this.declaration as ResourceDeclaration & Required<Pick<ResourceDeclaration, "adopt">>;
     const object = await this.readObject(context, apiId);
     const where = context.serverId ? `server ${context.serverId}` : "this account";
     if (!object) {
@@ -305,7 +313,7 @@ export class ResourceOperations {
       if (wanted === undefined || sameValue(field, wanted, current[field.input])) continue;
       const apiValue = JSON.stringify(current[field.input]);
       throw new PostmarkProviderError(
-        `${declaration.adopt.input} ${id}: ${declaration.noun} "${declaration.label(current)}" is ${object[field.api]}, but the program ` +
+        `${declaration.adopt?.input ?? declaration.noun} ${id}: ${declaration.noun} "${declaration.label(current)}" is ${object[field.api]}, but the program ` +
           `declares ${field.input} ${JSON.stringify(wanted)}; Postmark cannot change it after creation. Declare ${field.input} ` +
           `${apiValue} (or leave it out) to adopt this ${declaration.noun}.`,
       );
@@ -326,15 +334,17 @@ export class ResourceOperations {
     const { declaration } = this;
     const body = createBody(declaredLeaves(declaration.fields, news));
     const recovery = declaration.hooks?.recovery;
+    const create = declaration.api.create;
+    if (!create) throw new PostmarkProviderError(`A Postmark ${declaration.noun} is not created through the API.`); // a declaration error
     await declaration.hooks?.beforeWrite?.(context, news, {});
-    if (!recovery) return this.afterWrite(context, await context.call(declaration.api.create, { body }));
+    if (!recovery) return this.afterWrite(context, await context.call(create, { body }));
     const existedBefore = await this.idsBefore(context);
     let answerLost = false;
     for (let attempt = 1; ; attempt++) {
       let failure: PostmarkApiError;
       try {
         // A read after the write that Postmark keeps failing is handled like a lost answer: the object is looked for.
-        return await this.afterWrite(context, await context.call(declaration.api.create, { body }));
+        return await this.afterWrite(context, await context.call(create, { body }));
       } catch (e) {
         if (!(e instanceof PostmarkApiError) || !(isAmbiguous(e) || recovery.isConflict(e))) throw e;
         failure = e;
