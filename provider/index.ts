@@ -4,4 +4,8 @@ export { PostmarkMessageStream } from "./resources/messageStream";
 export type { PostmarkMessageStreamArgs, MessageStreamType, UnsubscribeHandlingType } from "./resources/messageStream";
 export { PostmarkWebhook } from "./resources/webhook";
 export type { PostmarkWebhookArgs, WebhookTrigger, WebhookTriggers } from "./resources/webhook";
+export { PostmarkTemplate, templateTypes, contentPlaceholder } from "./resources/template";
+export type { PostmarkTemplateArgs, TemplateType } from "./resources/template";
+export { PostmarkInboundRule } from "./resources/inboundRule";
+export type { PostmarkInboundRuleArgs } from "./resources/inboundRule";
 export { PostmarkApiError, PostmarkProviderError } from "./core/errors";

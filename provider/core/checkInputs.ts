@@ -26,12 +26,13 @@ export function checkInputs(declaration: ResourceDeclaration, olds: Values, news
   const fail = (property: string, reason: string) => failures.push({ property, reason });
   const scopeFields: Field[] = declaration.token === "server" ? Object.values(serverScopeInputs) : [];
   const { adopt } = declaration;
-  const known = [...declaration.fields.map((f) => f.input), ...scopeFields.map((f) => f.input), adopt.input];
+  const options = declaration.options ?? [];
+  const known = [...declaration.fields.map((f) => f.input), ...scopeFields.map((f) => f.input), ...options.map((f) => f.input), ...(adopt ? [adopt.input] : [])];
 
   for (const key of Object.keys(news)) {
     if (key !== providerKey && !known.includes(key)) fail(key, `${key} is not a ${declaration.kind} input; known inputs: ${known.join(", ")}`);
   }
-  for (const field of [...declaration.fields, ...scopeFields]) {
+  for (const field of [...declaration.fields, ...scopeFields, ...options]) {
     const value = news[field.input];
     if (value === undefined || value === null) {
       delete inputs[field.input];
@@ -48,9 +49,9 @@ export function checkInputs(declaration: ResourceDeclaration, olds: Values, news
     for (const problem of problems) fail(field.input, problem);
     if (problems.length === 0) inputs[field.input] = normaliseValue(field, value);
   }
-  const adoptValue = news[adopt.input];
-  if (adoptValue === undefined || adoptValue === null) delete inputs[adopt.input];
-  else if (adoptValue !== unknownValue) {
+  const adoptValue = adopt ? news[adopt.input] : undefined;
+  if (adopt && (adoptValue === undefined || adoptValue === null)) delete inputs[adopt.input];
+  else if (adopt && adoptValue !== unknownValue) {
     if (adopt.type === "integer" && !isWholeId(adoptValue)) {
       fail(adopt.input, `${adopt.input} is ${show(adoptValue)}; it must be the numeric ID of an existing Postmark ${declaration.noun}`);
     } else if (adopt.type === "string" && (typeof adoptValue !== "string" || adoptValue === "")) {

@@ -10,17 +10,21 @@ import { ApiObject, Auth, PostmarkClient } from "./postmarkClient";
 export interface OutputField {
   /** The camelCase output name. */
   readonly output: string;
-  /** Postmark's name in responses. */
+  /** Postmark's name in responses (for a derived output: the fields it is derived from, for the docs). */
   readonly api: string;
   readonly description: string;
   /** Stored encrypted in state. */
   readonly secret?: boolean;
+  /** Computed from the whole response instead of read from `api` (the DNS record to publish: the pending key, else the active one). */
+  readonly derive?: (object: ApiObject) => unknown;
 }
 
 /** A path with `{id}` (Postmark's ID of the object) where one is needed. */
 export interface Endpoint {
   readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   readonly path: string;
+  /** What the call does, in error messages, where the method does not say it (a POST that archives: "archive"). */
+  readonly verb?: string;
 }
 
 export interface ResourceDeclaration {
@@ -36,15 +40,25 @@ export interface ResourceDeclaration {
   readonly outputs: readonly OutputField[];
   /** Postmark's name of the object's ID in responses (e.g. "ID"). */
   readonly apiId: string;
-  /** The input that brings an existing object under management instead of creating one. */
-  readonly adopt: { readonly input: string; readonly type: "integer" | "string"; readonly description: string };
+  /** The input that brings an existing object under management instead of creating one (absent: nothing to adopt). */
+  readonly adopt?: { readonly input: string; readonly type: "integer" | "string"; readonly description: string };
   readonly api: {
-    readonly create: Endpoint;
-    readonly read: Endpoint;
-    readonly update: Endpoint;
+    /** Absent: nothing is made in Postmark, and `hooks.create` says what create does (a verification runs checks). */
+    readonly create?: Endpoint;
+    /** Absent: Postmark has no GET by ID for it, and `hooks.read` finds it (in a list). */
+    readonly read?: Endpoint;
+    /** Absent: Postmark has no edit for it, so every field replaces (`replaceOnChange`). */
+    readonly update?: Endpoint;
     /** Absent: Postmark has no delete for it, and a hook says what destroy does. */
     readonly delete?: Endpoint;
   };
+  /**
+   * Postmark answers a create or an edit with a summary (a template without its bodies): the object is read
+   * after each write, so that the outputs are what a refresh would find.
+   */
+  readonly readAfterWrite?: boolean;
+  /** Inputs that steer the provider itself (e.g. validate before writing): checked like fields, never sent to Postmark, never diffed. */
+  readonly options?: readonly Field[];
   /** How Postmark answers for an object that does not exist. */
   isNotFound(error: PostmarkApiError): boolean;
   /** An object Postmark still returns but that counts as deleted (an archived stream). */
@@ -59,6 +73,7 @@ export interface ResourceDeclaration {
 export interface ResourceContext {
   readonly declaration: ResourceDeclaration;
   readonly client: PostmarkClient;
+  /** The token the resource's calls carry (a server token found again if Postmark refused the one cached). */
   readonly auth: Auth;
   /** The owning server's ID, for resources inside a server. */
   readonly serverId?: string;
@@ -67,6 +82,22 @@ export interface ResourceContext {
 }
 
 export interface ResourceHooks {
+  /** Create for a kind that is not made by one POST (a verification runs Postmark's checks): the object as it then stands. */
+  create?(context: ResourceContext, news: Values): Promise<ApiObject>;
+  /**
+   * Update for a kind whose update is not an edit of its fields (a verification runs its checks again): the object
+   * as it then stands, or undefined when there was nothing to do. Fields that replace never reach it.
+   */
+  update?(context: ResourceContext, apiId: string, olds: Values, news: Values): Promise<ApiObject | undefined>;
+  /**
+   * Work left undone by the last run that an update would do, though no input changed (a check that has not
+   * passed yet): then diff reports a change. Decided from the last outputs, with no API call.
+   */
+  outstanding?(olds: Values, news: Values): boolean;
+  /** Read for a kind Postmark serves no GET by ID for (an inbound rule is found in a list): undefined when it does not exist. */
+  read?(context: ResourceContext, apiId: string): Promise<ApiObject | undefined>;
+  /** Before each create and edit, never in preview (e.g. Postmark's own check of a template's content): throw to stop the write. */
+  beforeWrite?(context: ResourceContext, news: Values, olds: Values): Promise<void>;
   /** Rules across fields, checked with 0 API calls (olds are the previous inputs). */
   checkRules?(news: Values, olds: Values): { property: string; reason: string }[];
   /** A replacement must delete the old object first (e.g. a server whose unique name stays). */
@@ -88,7 +119,7 @@ export interface ResourceHooks {
   /** Turns a failed edit into a clearer error (e.g. a rename to a taken name). */
   editError?(context: ResourceContext, id: string, olds: Values, news: Values, error: PostmarkApiError): Promise<Error | undefined>;
   /** Turns a failed delete into a clearer error (e.g. 604, delete not enabled). */
-  deleteError?(context: ResourceContext, id: string, olds: Values, error: PostmarkApiError): Error | undefined;
+  deleteError?(context: ResourceContext, id: string, olds: Values, error: PostmarkApiError): Error | undefined | Promise<Error | undefined>;
   /** Destroy for a kind Postmark cannot delete (a stream is archived); default streams are only forgotten. */
   delete?(context: ResourceContext, apiId: string, olds: Values): Promise<void>;
 }

@@ -32,7 +32,9 @@ function describe(operation: string, target: string, status: number, errorCode: 
   const answer = status === 0 ? "no answer" : `HTTP ${status}${errorCode !== undefined ? `, ErrorCode ${errorCode}` : ""}`;
   const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
   const todo = advice(status, errorCode);
-  return `Postmark ${operation} (${target}) failed${tries}: ${answer}: ${message}${todo ? `. ${todo}` : ""}`;
+  // Postmark's messages often end with a full stop already.
+  const advised = todo ? `${message.endsWith(".") ? "" : "."} ${todo}` : "";
+  return `Postmark ${operation} (${target}) failed${tries}: ${answer}: ${message}${advised}`;
 }
 
 /** What the user can do about an answer, where there is one thing to do. */

@@ -41,7 +41,10 @@ export interface Field {
   readonly rule?: (value: never) => string | undefined;
   /** Postmark requires it in every edit (a sender signature's Name). */
   readonly sendOnEveryEdit?: boolean;
-  /** For URLs: "" is allowed and means none. */
+  /**
+   * "" is allowed (for URLs too) and means none; Postmark may read a value cleared with "" back as null (a
+   * template's layout), which the outputs show as "" so that the program's "" compares equal.
+   */
   readonly emptyMeansNone?: boolean;
 }
 
@@ -115,14 +118,18 @@ export function valueProblems(field: Field, value: unknown, path: string = field
     }
   })();
   if (typeProblem) return [typeProblem];
-  if (field.type === "object") return memberProblems(field.fields ?? [], value as Values, path, secret);
-  if (field.type === "list" && field.fields) {
-    return (value as unknown[]).flatMap((item, i) =>
-      isPlainObject(item)
-        ? memberProblems(field.fields!, item, `${path}[${i}]`, secret)
-        : [`${path}[${i}] ${secret ? "(secret)" : `is ${show(item)};`} it must be an object with ${memberList(field)}`],
-    );
-  }
+  const memberProblemsFound =
+    field.type === "object"
+      ? memberProblems(field.fields ?? [], value as Values, path, secret)
+      : field.type === "list" && field.fields
+        ? (value as unknown[]).flatMap((item, i) =>
+            isPlainObject(item)
+              ? memberProblems(field.fields!, item, `${path}[${i}]`, secret)
+              : [`${path}[${i}] ${secret ? "(secret) is not valid" : `is ${show(item)}`}; it must be an object with ${memberList(field)}`],
+          )
+        : [];
+  // The field's own rule (a list's length) runs once its members are valid: rules may read them.
+  if (memberProblemsFound.length > 0) return memberProblemsFound;
   const ruleProblem = field.rule?.(value as never);
   return ruleProblem ? [`${given}; ${ruleProblem}`] : [];
 }
@@ -264,6 +271,8 @@ function membersToApi(fields: readonly Field[], value: Values): Values {
 
 /** A value as Postmark returned it, in input names and canonical values. */
 export function fromApi(field: Field, value: unknown): unknown {
+  // In the program's convention: "" is none (Postmark reads a cleared layout or body back as null).
+  if (field.emptyMeansNone && value === null) return "";
   if (field.type === "object" && isPlainObject(value)) return membersFromApi(field.fields ?? [], value);
   if (field.type === "list" && Array.isArray(value) && field.fields) {
     return value.map((item) => (isPlainObject(item) ? membersFromApi(field.fields!, item) : item));
@@ -276,6 +285,8 @@ export function membersFromApi(fields: readonly Field[], value: Values): Values 
   for (const field of fields) {
     const apiValue = getPath(value, apiReadPath(field));
     if (apiValue !== undefined) out[field.input] = fromApi(field, apiValue);
+    // Postmark leaves an empty list out of its answers (a webhook without headers): it reads as the list's default.
+    else if (field.type === "list" && field.default !== undefined) out[field.input] = structuredClone(field.default);
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { checkInputs, CheckOutcome } from "./checkInputs";
 import { Endpoint, ResourceContext, ResourceDeclaration } from "./declaration";
 import { PostmarkApiError, PostmarkProviderError } from "./errors";
 import { createBody, declaredLeaves, editBody, sameValue, unknownValue, Values } from "./fields";
-import { accountAuth, ApiObject, isAmbiguous, PostmarkClient, ServerGoneError } from "./postmarkClient";
+import { accountAuth, ApiObject, Auth, isAmbiguous, PostmarkClient, ServerGoneError } from "./postmarkClient";
 import { sleep } from "./requestGate";
 import {
   changedInput,
@@ -56,7 +56,7 @@ export class ResourceOperations {
     }
     const replacing = [...replaces];
     return {
-      changes: changes.length > 0 || replacing.length > 0 || scopeChanged,
+      changes: changes.length > 0 || replacing.length > 0 || scopeChanged || (this.declaration.hooks?.outstanding?.(olds, news) ?? false),
       replaces: replacing,
       deleteBeforeReplace: replacing.length > 0 && (this.declaration.hooks?.deleteBeforeReplace?.(olds, news) ?? false),
     };
@@ -65,9 +65,11 @@ export class ResourceOperations {
   async create(news: Values): Promise<{ id: string; outs: Values }> {
     const context = await this.context(news);
     const managed = declaredPaths(this.declaration, news);
-    const adoptId = news[this.declaration.adopt.input];
+    const { adopt, hooks } = this.declaration;
+    const adoptId = adopt && news[adopt.input];
     let object: ApiObject;
     if (adoptId !== undefined) object = await this.adopt(context, String(adoptId), news);
+    else if (hooks?.create) object = await hooks.create(context, news);
     else {
       const existing = await this.declaration.hooks?.existingInsteadOfCreate?.(context, news);
       object = existing ? await this.bringToDeclared(context, existing, news) : await this.createWithRecovery(context, news);
@@ -83,7 +85,7 @@ export class ResourceOperations {
     let object: ApiObject | undefined;
     try {
       const context = await this.context({ ...props, serverId: props.serverId ?? serverId });
-      object = await context.call(declaration.api.read, { id: apiId });
+      object = await this.readObject(context, apiId);
     } catch (e) {
       if (!this.isGoneError(e)) throw e;
     }
@@ -105,17 +107,23 @@ export class ResourceOperations {
     const managed = declaredPaths(declaration, news);
     // Adoption and the server token are taken as now declared; the server ID can only change by replacement.
     const kept = Object.fromEntries(scopeAndAdoptInputs(declaration).filter((name) => name !== "serverId").map((name) => [name, news[name]]));
-    if (changes.length === 0) {
+    const unchanged = () => {
       const { [providerKey]: _provider, ...outs } = olds;
       return { outs: { ...outs, [managedFieldsOutput]: managed, ...kept } };
-    }
+    };
+    if (changes.length === 0 && !declaration.hooks?.update) return unchanged();
     const context = await this.context({ ...olds, ...kept });
     const { apiId } = this.splitId(id);
+    if (declaration.hooks?.update) {
+      const object = await declaration.hooks.update(context, apiId, olds, news);
+      return object ? { outs: outputsFrom(declaration, object, managed, { ...olds, ...kept }) } : unchanged();
+    }
+    await declaration.hooks?.beforeWrite?.(context, news, olds);
     try {
-      const object = await context.call(declaration.api.update, { id: apiId, body: this.editBody(changes, olds, news) });
+      const object = await this.edit(context, apiId, this.editBody(changes, olds, news));
       return { outs: outputsFrom(declaration, object, managed, { ...olds, ...kept }) };
     } catch (e) {
-      if (e instanceof PostmarkApiError && declaration.isNotFound(e)) {
+      if (e instanceof PostmarkApiError && declaration.isNotFound(e) && (await this.isGoneNow(context, apiId))) {
         throw new PostmarkProviderError(
           `Postmark ${declaration.noun} ${apiId} ("${declaration.label(olds)}") no longer exists (deleted outside Pulumi?): ` +
             "run `pulumi refresh` to drop it from the stack, then `pulumi up` to create it again.",
@@ -136,7 +144,7 @@ export class ResourceOperations {
         try {
           await context.call(declaration.api.delete!, { id: apiId });
         } catch (e) {
-          const clearer = e instanceof PostmarkApiError && !declaration.isNotFound(e) ? declaration.hooks?.deleteError?.(context, id, props, e) : undefined;
+          const clearer = e instanceof PostmarkApiError && !declaration.isNotFound(e) ? await declaration.hooks?.deleteError?.(context, id, props, e) : undefined;
           throw clearer ?? e;
         }
       }
@@ -163,6 +171,45 @@ export class ResourceOperations {
     return e instanceof ServerGoneError || (e instanceof PostmarkApiError && this.declaration.isNotFound(e));
   }
 
+  /** The object, or undefined when Postmark says it does not exist; by ID, or by the kind's own read (a list). */
+  private async readObject(context: ResourceContext, apiId: string): Promise<ApiObject | undefined> {
+    const { declaration } = this;
+    if (declaration.hooks?.read) return declaration.hooks.read(context, apiId);
+    try {
+      return await context.call(declaration.api.read!, { id: apiId });
+    } catch (e) {
+      if (e instanceof PostmarkApiError && declaration.isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * Whether the object is gone, asked after a "not found" answer to an edit: Postmark answers the same code for
+   * another object the edit names (a template's layout), and only a read tells the two apart.
+   */
+  private async isGoneNow(context: ResourceContext, apiId: string): Promise<boolean> {
+    const object = await this.readObject(context, apiId).catch(() => "unknown" as const);
+    if (object === "unknown") return true;
+    return object === undefined || (this.declaration.isGone?.(object) ?? false);
+  }
+
+  /** A write's answer as the outputs need it: read again where Postmark answers with a summary. */
+  private async afterWrite(context: ResourceContext, answer: ApiObject, apiId = String(answer[this.declaration.apiId])): Promise<ApiObject> {
+    if (!this.declaration.readAfterWrite) return answer;
+    const object = await this.readObject(context, apiId);
+    if (!object) throw new PostmarkProviderError(`Postmark ${this.declaration.noun} ${apiId} was written, but reading it back found nothing.`);
+    return object;
+  }
+
+  private async edit(context: ResourceContext, apiId: string, body: Values): Promise<ApiObject> {
+    const { declaration } = this;
+    if (!declaration.api.update) {
+      // Unreachable while every field of such a kind replaces: then no edit is ever pending.
+      throw new PostmarkProviderError(`A Postmark ${declaration.noun} cannot be edited; only replaced.`);
+    }
+    return this.afterWrite(context, await context.call(declaration.api.update, { id: apiId, body }), apiId);
+  }
+
   private editBody(changes: FieldChange[], olds: Values, news: Values): Values {
     const always = this.declaration.fields
       .filter((f) => f.sendOnEveryEdit && news[f.input] !== undefined)
@@ -177,41 +224,82 @@ export class ResourceOperations {
     const client = this.client();
     let auth = accountAuth;
     let serverId: string | undefined;
+    let givenToken: string | undefined;
     if (declaration.token === "server") {
       serverId = String(values.serverId);
-      auth = { kind: "server", token: typeof values.serverToken === "string" ? values.serverToken : await client.serverToken(serverId) };
+      givenToken = typeof values.serverToken === "string" ? values.serverToken : undefined;
+      auth = { kind: "server", token: givenToken ?? (await client.serverToken(serverId)) };
     }
+    const send = <T>(endpoint: Endpoint, options: { id?: string; body?: Values; params?: Values; retryAmbiguous?: boolean }) =>
+      client.send<T>({
+        operation: `${endpoint.verb ?? verbs[endpoint.method]} ${declaration.noun}`,
+        target: options.id === undefined ? (serverId ? `server ${serverId}` : "account") : serverId ? `${serverId}/${options.id}` : options.id,
+        method: endpoint.method,
+        path: options.id === undefined ? endpoint.path : endpoint.path.replace("{id}", encodeURIComponent(options.id)),
+        body: options.body,
+        params: options.params as Record<string, string>,
+        retryAmbiguous: options.retryAmbiguous ?? endpoint.method !== "POST",
+        auth,
+      });
     return {
       declaration,
       client,
-      auth,
+      get auth() {
+        return auth;
+      },
       serverId,
-      call: (endpoint, options = {}) =>
-        client.send({
-          operation: `${verbs[endpoint.method]} ${declaration.noun}`,
-          target: options.id ?? (serverId ? `server ${serverId}` : "account"),
-          method: endpoint.method,
-          path: options.id === undefined ? endpoint.path : endpoint.path.replace("{id}", encodeURIComponent(options.id)),
-          body: options.body,
-          params: options.params as Record<string, string>,
-          retryAmbiguous: options.retryAmbiguous ?? endpoint.method !== "POST",
-          auth,
-        }),
+      call: async <T>(endpoint: Endpoint, options: { id?: string; body?: Values; params?: Values; retryAmbiguous?: boolean } = {}) => {
+        try {
+          return await send<T>(endpoint, options);
+        } catch (e) {
+          // A 401 means Postmark did not act, so the call can be made again with a token found anew.
+          if (serverId === undefined || !(e instanceof PostmarkApiError) || e.status !== 401) throw e;
+          auth = { kind: "server", token: await this.tokenAfterRefusal(client, serverId, givenToken, auth, e) };
+          return send<T>(endpoint, options);
+        }
+      },
     };
+  }
+
+  /**
+   * Postmark refused a server token (401). Asking the account API tells why: the server is gone (so is the
+   * resource), the given `serverToken` is not one of the server's, or the token found earlier was replaced.
+   */
+  private async tokenAfterRefusal(client: PostmarkClient, serverId: string, givenToken: string | undefined, used: Auth, refusal: PostmarkApiError): Promise<string> {
+    const wrongGivenToken = () =>
+      new PostmarkProviderError(
+        `serverToken is not an API token of Postmark server ${serverId} (Postmark answered HTTP 401 to "${refusal.operation}"): ` +
+          "set it to one of that server's tokens (Postmark: the server's API Tokens page), or leave serverToken out and the " +
+          "provider finds the token with the account token.",
+      );
+    client.forgetServerToken(serverId);
+    let current: string;
+    try {
+      current = await client.serverToken(serverId);
+    } catch (e) {
+      if (e instanceof ServerGoneError) throw e;
+      throw givenToken !== undefined ? wrongGivenToken() : refusal;
+    }
+    if (givenToken !== undefined) throw wrongGivenToken();
+    if (used.kind === "server" && used.token === current) throw refusal;
+    return current;
   }
 
   /** Brings an existing object under management: refused if a create-only field differs, then at most one edit. */
   private async adopt(context: ResourceContext, apiId: string, news: Values): Promise<ApiObject> {
-    const { declaration } = this;
-    let object: ApiObject;
-    try {
-      object = await context.call(declaration.api.read, { id: apiId });
-    } catch (e) {
-      if (e instanceof PostmarkApiError && declaration.isNotFound(e)) {
-        const where = context.serverId ? `server ${context.serverId}` : "this account";
-        throw new PostmarkProviderError(`${declaration.adopt.input} is ${apiId}, but Postmark has no ${declaration.noun} with that ID in ${where}.`);
-      }
-      throw e;
+    // Only reached through the adoption input, so the kind has one.
+    const declaration = this.declaration as ResourceDeclaration & Required<Pick<ResourceDeclaration, "adopt">>;
+    const object = await this.readObject(context, apiId);
+    const where = context.serverId ? `server ${context.serverId}` : "this account";
+    if (!object) {
+      throw new PostmarkProviderError(`${declaration.adopt.input} is ${apiId}, but Postmark has no ${declaration.noun} with that ID in ${where}.`);
+    }
+    // Managing it would hand the engine an object that its next refresh drops.
+    if (declaration.isGone?.(object)) {
+      throw new PostmarkProviderError(
+        `${declaration.adopt.input} is ${apiId}, but that ${declaration.noun} of ${where} counts as deleted in Postmark (it still ` +
+          `answers, e.g. archived): leave ${declaration.adopt.input} out to create it again.`,
+      );
     }
     return this.bringToDeclared(context, object, news);
   }
@@ -225,7 +313,7 @@ export class ResourceOperations {
       if (wanted === undefined || sameValue(field, wanted, current[field.input])) continue;
       const apiValue = JSON.stringify(current[field.input]);
       throw new PostmarkProviderError(
-        `${declaration.adopt.input} ${id}: ${declaration.noun} "${declaration.label(current)}" is ${object[field.api]}, but the program ` +
+        `${declaration.adopt?.input ?? declaration.noun} ${id}: ${declaration.noun} "${declaration.label(current)}" is ${object[field.api]}, but the program ` +
           `declares ${field.input} ${JSON.stringify(wanted)}; Postmark cannot change it after creation. Declare ${field.input} ` +
           `${apiValue} (or leave it out) to adopt this ${declaration.noun}.`,
       );
@@ -233,7 +321,8 @@ export class ResourceOperations {
     // At most one edit brings the object to the declared values; fields the program omits stay as they are.
     const changes = pendingChanges(declaration, current, news).filter((c) => !replacesResource(c));
     if (changes.length === 0) return object;
-    return context.call(declaration.api.update, { id, body: this.editBody(changes, current, news) });
+    await declaration.hooks?.beforeWrite?.(context, news, current);
+    return this.edit(context, id, this.editBody(changes, current, news));
   }
 
   /**
@@ -245,13 +334,17 @@ export class ResourceOperations {
     const { declaration } = this;
     const body = createBody(declaredLeaves(declaration.fields, news));
     const recovery = declaration.hooks?.recovery;
-    if (!recovery) return context.call(declaration.api.create, { body });
+    const create = declaration.api.create;
+    if (!create) throw new PostmarkProviderError(`A Postmark ${declaration.noun} is not created through the API.`); // a declaration error
+    await declaration.hooks?.beforeWrite?.(context, news, {});
+    if (!recovery) return this.afterWrite(context, await context.call(create, { body }));
     const existedBefore = await this.idsBefore(context);
     let answerLost = false;
     for (let attempt = 1; ; attempt++) {
       let failure: PostmarkApiError;
       try {
-        return await context.call(declaration.api.create, { body });
+        // A read after the write that Postmark keeps failing is handled like a lost answer: the object is looked for.
+        return await this.afterWrite(context, await context.call(create, { body }));
       } catch (e) {
         if (!(e instanceof PostmarkApiError) || !(isAmbiguous(e) || recovery.isConflict(e))) throw e;
         failure = e;

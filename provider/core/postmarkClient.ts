@@ -139,6 +139,11 @@ export class PostmarkClient {
     return token;
   }
 
+  /** Forgets a server's token after Postmark refused it, so that the next operation asks the account API again. */
+  forgetServerToken(serverId: string): void {
+    this.serverTokens.delete(serverId);
+  }
+
   /** One call, with retries as its kind allows; the answer's JSON body. */
   send<T = ApiObject>(call: Call): Promise<T> {
     return this.sendWithRetries<T>(call);

@@ -80,7 +80,7 @@ export const replacesResource = (change: FieldChange) => change.chain.some((f) =
 /** The resource's outputs: every field Postmark returned, in canonical form, plus what the program manages. */
 export function outputsFrom(declaration: ResourceDeclaration, object: ApiObject, managed: string[], inputs: Values): Values {
   const outputs: Values = membersFromApi(declaration.fields, object);
-  for (const field of declaration.outputs) outputs[field.output] = object[field.api];
+  for (const field of declaration.outputs) outputs[field.output] = field.derive ? field.derive(object) : object[field.api];
   outputs[managedFieldsOutput] = managed;
   for (const name of scopeAndAdoptInputs(declaration)) if (inputs[name] !== undefined) outputs[name] = inputs[name];
   return outputs;
@@ -88,7 +88,7 @@ export function outputsFrom(declaration: ResourceDeclaration, object: ApiObject,
 
 /** Inputs kept in the outputs as given: adoption, and for resources inside a server which server (and its token). */
 export function scopeAndAdoptInputs(declaration: ResourceDeclaration): string[] {
-  return [...(declaration.token === "server" ? Object.keys(serverScopeInputs) : []), declaration.adopt.input];
+  return [...(declaration.token === "server" ? Object.keys(serverScopeInputs) : []), ...(declaration.adopt ? [declaration.adopt.input] : [])];
 }
 
 /**

@@ -42,7 +42,7 @@ async function readStream(context: ResourceContext, id: string): Promise<ApiObje
 }
 
 const unarchive = (context: ResourceContext, id: string) =>
-  context.call({ method: "POST", path: `${streamPath}/unarchive` }, { id, body: {}, retryAmbiguous: true });
+  context.call({ method: "POST", path: `${streamPath}/unarchive`, verb: "unarchive" }, { id, body: {}, retryAmbiguous: true });
 
 export const messageStreamDeclaration: ResourceDeclaration = {
   kind: "PostmarkMessageStream",
@@ -177,8 +177,19 @@ export const messageStreamDeclaration: ResourceDeclaration = {
       },
       isConflict: (error) => error.errorCode === 1230,
       async onConflict(context, news, [existing]) {
-        // Archived but not purged: declaring it again brings it back instead of failing.
-        if (existing.ArchivedAt) return unarchive(context, String(existing.ID));
+        // Archived but not purged: declaring it again brings it back instead of failing, if it is of the declared type.
+        if (existing.ArchivedAt) {
+          const declaredType = news.messageStreamType;
+          if (declaredType !== undefined && String(declaredType).toLowerCase() !== String(existing.MessageStreamType).toLowerCase()) {
+            return new PostmarkProviderError(
+              `The message stream "${existing.ID}" of server ${context.serverId} is archived and ${existing.MessageStreamType}, but the ` +
+                `program declares messageStreamType "${declaredType}": Postmark keeps an archived stream's ID until it is purged ` +
+                `(${existing.ExpectedPurgeDate}) and cannot change its type. Declare messageStreamType "${existing.MessageStreamType}" ` +
+                "to bring it back, or choose another streamId.",
+            );
+          }
+          return unarchive(context, String(existing.ID));
+        }
         return new PostmarkProviderError(
           `A message stream "${existing.ID}" already exists on server ${context.serverId}. To manage it from this program, ` +
             `set \`adoptStreamId: "${existing.ID}"\` on this resource; otherwise choose another streamId.`,
@@ -191,7 +202,7 @@ export const messageStreamDeclaration: ResourceDeclaration = {
         return;
       }
       const archived = await context.call<{ ExpectedPurgeDate?: string }>(
-        { method: "POST", path: `${streamPath}/archive` },
+        { method: "POST", path: `${streamPath}/archive`, verb: "archive" },
         { id: streamId, body: {}, retryAmbiguous: true },
       );
       console.error(
