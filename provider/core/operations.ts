@@ -33,7 +33,10 @@ export interface DiffOutcome {
 const verbs: Record<Endpoint["method"], string> = { GET: "read", POST: "create", PUT: "edit", PATCH: "edit", DELETE: "delete" };
 
 export class ResourceOperations {
-  /** Per scope (the account, or a server): Postmark's IDs of the objects there before this run's first create. */
+  /**
+   * Per scope (the account, or a server): Postmark's IDs of the objects there before this run's first create, and
+   * of those its creates have taken since: none of them is ever taken by a create whose answer was lost.
+   */
   private readonly idsBeforeCreates = new Map<string, Promise<Set<string>>>();
 
   constructor(
@@ -339,12 +342,14 @@ export class ResourceOperations {
     await declaration.hooks?.beforeWrite?.(context, news, {});
     if (!recovery) return this.afterWrite(context, await context.call(create, { body }));
     const existedBefore = await this.idsBefore(context);
+    // An object one create of this run took is never taken by another's lost answer (webhooks have no unique name).
+    const taken = (object: ApiObject) => (existedBefore.add(String(object[declaration.apiId])), object);
     let answerLost = false;
     for (let attempt = 1; ; attempt++) {
       let failure: PostmarkApiError;
       try {
         // A read after the write that Postmark keeps failing is handled like a lost answer: the object is looked for.
-        return await this.afterWrite(context, await context.call(create, { body }));
+        return taken(await this.afterWrite(context, await context.call(create, { body })));
       } catch (e) {
         if (!(e instanceof PostmarkApiError) || !(isAmbiguous(e) || recovery.isConflict(e))) throw e;
         failure = e;
@@ -353,12 +358,12 @@ export class ResourceOperations {
       const same = await recovery.findSame(context, news);
       const isNew = (o: ApiObject) => !existedBefore.has(String(o[declaration.apiId]));
       const ours = answerLost ? same.find((o) => isNew(o) && looksFreshlyCreatedFrom(declaration, o, news)) : undefined;
-      if (ours) return ours;
+      if (ours) return taken(ours);
       // Refused because such an object exists (after an ambiguous answer, the retry finds out).
       if (recovery.isConflict(failure) && same.length > 0) {
         const outcome = await recovery.onConflict(context, news, same);
         if (outcome instanceof Error) throw outcome;
-        return this.bringToDeclared(context, outcome, news);
+        return taken(await this.bringToDeclared(context, outcome, news));
       }
       if (attempt >= context.client.settings.maxAttempts) throw failure;
       await sleep(context.client.backoffDelay(attempt));

@@ -233,6 +233,15 @@ describe("create", () => {
     expect(id).toBe(`${server.ID}/${before.ID + 1}`);
   });
 
+  it("a lost create never takes a webhook another resource of this run made, even one exactly alike", async () => {
+    const first = await operations.create({ serverId: server.ID, url, triggers: { delivery: { enabled: true } } });
+    await admin.settings({ createFaultQueue: ["lost-create"] });
+    const second = await operations.create({ serverId: server.ID, url, triggers: { delivery: { enabled: true } } });
+    const stored = await webhooks();
+    expect(stored).toHaveLength(2);
+    expect([first.id, second.id].sort()).toEqual(stored.map((w) => `${server.ID}/${w.ID}`).sort());
+  });
+
   it("a webhook with the same URL beside it does not stop a create", async () => {
     const before = await admin.createWebhookByHand(server.ID, { Url: url });
     const { id } = await operations.create({ serverId: server.ID, url });
