@@ -40,7 +40,9 @@ for (const key of [...Object.keys(streamDefinitions), ...Object.keys(webhookDefi
 }
 
 const servers = Object.entries(serverDefinitions).map(([key, args]) => {
-  mapOf("servers." + key, args, "PostmarkServer inputs");
+  if (typeof args !== "object" || args === null || Array.isArray(args)) {
+    throw new Error(`postmark-servers:servers.${key} must be an object of PostmarkServer inputs, not ${JSON.stringify(args)}`);
+  }
   const server = new PostmarkServer(key, args);
   const streams = Object.entries(streamDefinitions[key] ?? {}).map(
     ([name, stream]) => new PostmarkMessageStream(`${key}-${name}`, { ...stream, serverId: server.serverId }),

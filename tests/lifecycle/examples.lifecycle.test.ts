@@ -84,6 +84,46 @@ describe("the root project: each environment's servers from its own stack config
   });
 });
 
+describe("the root project: streams and webhooks per server in stack config", () => {
+  it("prod's transactional server gets its streams and webhooks, wired in dependency order; preview is then clean", async () => {
+    const prod = await stackOf({ projectDir: repoRoot, projectFiles: rootProjectFiles, stackName: "prod" });
+    const up = await prod.stack.up();
+    expect(up.summary.resourceChanges).toEqual({ create: 1 + 2 + 2 + 2 });
+    const transactional = (await admin.servers()).find((s) => s.Name === "Transactional (prod)")!;
+    const streams = await admin.streams(transactional.ID);
+    expect(streams.find((s) => s.ID === "outbound")).toMatchObject({ Name: "Transactional", Description: "Receipts and password resets" });
+    expect(streams.find((s) => s.ID === "newsletters")).toMatchObject({ MessageStreamType: "Broadcasts" });
+    const hooks = await admin.webhooks(transactional.ID);
+    expect(hooks.map((w) => [w.Url, w.MessageStream]).sort()).toEqual([
+      ["https://hooks.example.com/postmark/delivery", "outbound"],
+      ["https://hooks.example.com/postmark/engagement", "newsletters"],
+    ]);
+    expect((await prod.stack.preview()).changeSummary).toEqual({ same: 7 });
+    await prod.stack.destroy();
+    expect(await admin.servers()).toEqual([]);
+  });
+});
+
+describe("examples/full-environment: a server, its broadcast stream and webhooks", () => {
+  it("creates them all, keeps the hook password encrypted, previews clean and destroys in order", async () => {
+    const full = await stackOf({ projectDir: example("full-environment"), stackName: "staging", secretConfig: { hookPassword: "full-env-hook-password-9d" } });
+    const up = await full.stack.up();
+    expect(up.summary.resourceChanges).toEqual({ create: 6 });
+    const [server] = await admin.servers();
+    expect(server).toMatchObject({ Name: "App (staging)", DeliveryType: "Sandbox" });
+    expect((await admin.streams(server.ID)).map((s) => [s.ID, s.Name])).toEqual(
+      expect.arrayContaining([["outbound", "Transactional"], ["newsletters", "Newsletters"]]),
+    );
+    const delivery = (await admin.webhooks(server.ID)).find((w) => w.Url.endsWith("/delivery"))!;
+    expect(delivery).toMatchObject({ HttpAuth: { Username: "postmark", Password: "full-env-hook-password-9d" }, HttpHeaders: [{ Name: "X-Environment", Value: "staging" }] });
+    expect(await full.exportState()).not.toContain("full-env-hook-password-9d");
+    expect(full.rawBackendFiles()).not.toContain("full-env-hook-password-9d");
+    expect((await full.stack.preview()).changeSummary).toEqual({ same: 6 });
+    await full.stack.destroy();
+    expect(await admin.servers()).toEqual([]);
+  });
+});
+
 describe("examples/basic: one server, every field", () => {
   it("creates the server with every field as declared, then previews with no changes", async () => {
     const basic = await stackOf({ projectDir: example("basic") });
