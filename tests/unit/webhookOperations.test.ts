@@ -234,12 +234,14 @@ describe("create", () => {
   });
 
   it("a lost create never takes a webhook another resource of this run made, even one exactly alike", async () => {
-    const first = await operations.create({ serverId: server.ID, url, triggers: { delivery: { enabled: true } } });
-    await admin.settings({ createFaultQueue: ["lost-create"] });
-    const second = await operations.create({ serverId: server.ID, url, triggers: { delivery: { enabled: true } } });
+    const alike = { serverId: server.ID, url, triggers: { delivery: { enabled: true } } };
+    const answered = await operations.create(alike);
+    await admin.settings({ createFaultQueue: ["lost-create", "lost-create"] });
+    const recovered = await operations.create(alike);
+    const recoveredToo = await operations.create(alike);
     const stored = await webhooks();
-    expect(stored).toHaveLength(2);
-    expect([first.id, second.id].sort()).toEqual(stored.map((w) => `${server.ID}/${w.ID}`).sort());
+    expect(stored).toHaveLength(3);
+    expect([answered.id, recovered.id, recoveredToo.id].sort()).toEqual(stored.map((w) => `${server.ID}/${w.ID}`).sort());
   });
 
   it("a webhook with the same URL beside it does not stop a create", async () => {
