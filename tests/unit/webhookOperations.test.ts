@@ -6,7 +6,7 @@
 import { inspect } from "util";
 import { RunningEmulator, startEmulator } from "../../emulator/server";
 import { resolveClientSettings } from "../../provider/core/config";
-import { Values } from "../../provider/core/fields";
+import { unknownValue, Values } from "../../provider/core/fields";
 import { ResourceOperations } from "../../provider/core/operations";
 import { Call, PostmarkClient } from "../../provider/core/postmarkClient";
 import { webhookDeclaration } from "../../provider/resources/webhook";
@@ -97,6 +97,11 @@ describe("check (no API call)", () => {
     expect(reasons({ messageStream: "inbound" })).toEqual([
       'messageStream: messageStream is "inbound", an Inbound stream: Postmark sends inbound mail to the server\'s inboundHookUrl, not to webhooks',
     ]);
+  });
+
+  it("values not known until other resources exist pass check", () => {
+    expect(reasons({ messageStream: unknownValue, triggers: { bounce: { enabled: true } } })).toEqual([]);
+    expect(reasons({ messageStream: "broadcast", triggers: { bounce: { enabled: unknownValue } } })).toEqual([]);
   });
 
   it("a custom stream's type is not known without a call, so its triggers pass check", () => {
