@@ -8,4 +8,10 @@ export { PostmarkTemplate, templateTypes, contentPlaceholder } from "./resources
 export type { PostmarkTemplateArgs, TemplateType } from "./resources/template";
 export { PostmarkInboundRule } from "./resources/inboundRule";
 export type { PostmarkInboundRuleArgs } from "./resources/inboundRule";
+export { PostmarkDomain, returnPathCnameTarget } from "./resources/domain";
+export type { PostmarkDomainArgs } from "./resources/domain";
+export { PostmarkDomainVerification } from "./resources/domainVerification";
+export type { PostmarkDomainVerificationArgs } from "./resources/domainVerification";
+export { PostmarkSenderSignature } from "./resources/senderSignature";
+export type { PostmarkSenderSignatureArgs } from "./resources/senderSignature";
 export { PostmarkApiError, PostmarkProviderError } from "./core/errors";

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ResourceContext, ResourceDeclaration } from "../core/declaration";
 import { dynamicProviderFor } from "../core/dynamicProvider";
 import { PostmarkApiError, PostmarkProviderError } from "../core/errors";
-import { Values } from "../core/fields";
+import { unknownValue, Values } from "../core/fields";
 import { ApiObject } from "../core/postmarkClient";
 import { initialProps, secretOptions } from "../core/resource";
 
@@ -125,15 +125,17 @@ export const messageStreamDeclaration: ResourceDeclaration = {
     checkRules(news: Values, olds: Values) {
       const failures: { property: string; reason: string }[] = [];
       const fail = (property: string, reason: string) => failures.push({ property, reason });
-      const { streamId, messageStreamType: type, unsubscribeHandlingType: handling } = news;
+      // A value not known until other resources exist (in preview) is checked by the run that knows it.
+      const known = (value: unknown) => (value === unknownValue ? undefined : value);
+      const [streamId, type, handling, adoptId] = [news.streamId, news.messageStreamType, news.unsubscribeHandlingType, news.adoptStreamId].map(known);
       const fixedType = typeof streamId === "string" ? defaultStreamTypes[streamId] : undefined;
       if (fixedType && type !== undefined && type !== fixedType) {
         fail("messageStreamType", `messageStreamType is "${type}", but the default stream "${streamId}" is ${fixedType}`);
       }
-      if (!fixedType && typeof streamId === "string" && type === undefined) {
+      if (!fixedType && typeof streamId === "string" && news.messageStreamType === undefined) {
         fail("messageStreamType", `messageStreamType is required for a new stream ("${streamId}"): Transactional or Broadcasts`);
       }
-      if (!fixedType && type === "Inbound") {
+      if (!fixedType && typeof streamId === "string" && type === "Inbound") {
         fail("messageStreamType", 'messageStreamType is "Inbound"; a server has one Inbound stream, the default "inbound": declare streamId "inbound"');
       }
       const effectiveType = fixedType ?? type;
@@ -143,8 +145,8 @@ export const messageStreamDeclaration: ResourceDeclaration = {
       if (effectiveType === "Inbound" && handling !== undefined && handling !== "None") {
         fail("unsubscribeHandlingType", `unsubscribeHandlingType is ${JSON.stringify(handling)}; an Inbound stream takes only None`);
       }
-      if (news.adoptStreamId !== undefined && news.adoptStreamId !== streamId) {
-        fail("adoptStreamId", `adoptStreamId is ${JSON.stringify(news.adoptStreamId)}; it must equal streamId (${JSON.stringify(streamId)})`);
+      if (adoptId !== undefined && streamId !== undefined && adoptId !== streamId) {
+        fail("adoptStreamId", `adoptStreamId is ${JSON.stringify(adoptId)}; it must equal streamId (${JSON.stringify(streamId)})`);
       }
       // Postmark keeps an archived stream's ID until it is purged, so the replacement could not take the same ID.
       if (olds.streamId !== undefined && olds.streamId === streamId && olds.messageStreamType !== undefined && type !== undefined && olds.messageStreamType !== type) {

@@ -5,7 +5,7 @@
 import { inspect } from "util";
 import { RunningEmulator, startEmulator } from "../../emulator/server";
 import { resolveClientSettings } from "../../provider/core/config";
-import { Values } from "../../provider/core/fields";
+import { unknownValue, Values } from "../../provider/core/fields";
 import { ResourceOperations } from "../../provider/core/operations";
 import { Call, PostmarkClient } from "../../provider/core/postmarkClient";
 import { messageStreamDeclaration } from "../../provider/resources/messageStream";
@@ -195,6 +195,13 @@ describe("check (no API call)", () => {
 
   it("adoptStreamId must name the declared stream", () => {
     expect(reasons({ adoptStreamId: "other" })).toEqual(['adoptStreamId: adoptStreamId is "other"; it must equal streamId ("news")']);
+  });
+
+  it("values not known until other resources exist are left to the run that knows them", () => {
+    expect(reasons({ streamId: unknownValue, messageStreamType: undefined, adoptStreamId: undefined })).toEqual([]);
+    expect(reasons({ streamId: "outbound", messageStreamType: unknownValue })).toEqual([]);
+    expect(reasons({ streamId: "inbound", messageStreamType: undefined, unsubscribeHandlingType: unknownValue })).toEqual([]);
+    expect(reasons({ messageStreamType: unknownValue }, { ...valid, messageStreamType: "Transactional" })).toEqual([]);
   });
 
   it("accepts a valid stream and normalises the type's case and the server ID", () => {

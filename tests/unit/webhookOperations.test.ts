@@ -6,7 +6,7 @@
 import { inspect } from "util";
 import { RunningEmulator, startEmulator } from "../../emulator/server";
 import { resolveClientSettings } from "../../provider/core/config";
-import { Values } from "../../provider/core/fields";
+import { unknownValue, Values } from "../../provider/core/fields";
 import { ResourceOperations } from "../../provider/core/operations";
 import { Call, PostmarkClient } from "../../provider/core/postmarkClient";
 import { webhookDeclaration } from "../../provider/resources/webhook";
@@ -97,6 +97,11 @@ describe("check (no API call)", () => {
     expect(reasons({ messageStream: "inbound" })).toEqual([
       'messageStream: messageStream is "inbound", an Inbound stream: Postmark sends inbound mail to the server\'s inboundHookUrl, not to webhooks',
     ]);
+  });
+
+  it("values not known until other resources exist pass check", () => {
+    expect(reasons({ messageStream: unknownValue, triggers: { bounce: { enabled: true } } })).toEqual([]);
+    expect(reasons({ messageStream: "broadcast", triggers: { bounce: { enabled: unknownValue } } })).toEqual([]);
   });
 
   it("a custom stream's type is not known without a call, so its triggers pass check", () => {
@@ -234,12 +239,14 @@ describe("create", () => {
   });
 
   it("a lost create never takes a webhook another resource of this run made, even one exactly alike", async () => {
-    const first = await operations.create({ serverId: server.ID, url, triggers: { delivery: { enabled: true } } });
-    await admin.settings({ createFaultQueue: ["lost-create"] });
-    const second = await operations.create({ serverId: server.ID, url, triggers: { delivery: { enabled: true } } });
+    const alike = { serverId: server.ID, url, triggers: { delivery: { enabled: true } } };
+    const answered = await operations.create(alike);
+    await admin.settings({ createFaultQueue: ["lost-create", "lost-create"] });
+    const recovered = await operations.create(alike);
+    const recoveredToo = await operations.create(alike);
     const stored = await webhooks();
-    expect(stored).toHaveLength(2);
-    expect([first.id, second.id].sort()).toEqual(stored.map((w) => `${server.ID}/${w.ID}`).sort());
+    expect(stored).toHaveLength(3);
+    expect([answered.id, recovered.id, recoveredToo.id].sort()).toEqual(stored.map((w) => `${server.ID}/${w.ID}`).sort());
   });
 
   it("a webhook with the same URL beside it does not stop a create", async () => {
