@@ -86,9 +86,16 @@ export function outputsFrom(declaration: ResourceDeclaration, object: ApiObject,
   return outputs;
 }
 
-/** Inputs kept in the outputs as given: adoption, and for resources inside a server which server (and its token). */
+/**
+ * Inputs kept in the outputs as given: adoption, options, and for resources inside a server which server (and its
+ * token). Read only gets the outputs, and reports these back as inputs: otherwise every refresh would show them removed.
+ */
 export function scopeAndAdoptInputs(declaration: ResourceDeclaration): string[] {
-  return [...(declaration.token === "server" ? Object.keys(serverScopeInputs) : []), ...(declaration.adopt ? [declaration.adopt.input] : [])];
+  return [
+    ...(declaration.token === "server" ? Object.keys(serverScopeInputs) : []),
+    ...(declaration.options ?? []).map((option) => option.input),
+    ...(declaration.adopt ? [declaration.adopt.input] : []),
+  ];
 }
 
 /**

@@ -89,6 +89,8 @@ async function verify(context: ResourceContext, domainId: string, news: Values, 
   let delay = firstPollDelayMs;
   let domain: ApiObject | undefined;
   let pending = toRun;
+  // The round after the sleep that reaches the deadline is the last: a timer's jitter never adds one.
+  let lastRound = false;
   for (;;) {
     for (const check of pending) domain = await runCheck(context, domainId, check);
     if (!domain) return undefined;
@@ -102,15 +104,16 @@ async function verify(context: ResourceContext, domainId: string, news: Values, 
     pending = pending.filter((check) => !check.passed(current));
     // Without a wait the result is recorded as it is; the next `up` checks again what has not passed.
     if (pending.length === 0 || waitSeconds === 0) return domain;
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) {
+    if (lastRound) {
       throw new PostmarkProviderError(
         `${describeDomain(domain)} is not verified after waiting ${waitSeconds} s:\n` +
           pending.map((check) => `- ${check.advice(current)}`).join("\n") +
           "\nDNS changes can take from minutes to hours to be seen: run `pulumi up` again later, or raise waitTimeout.",
       );
     }
-    await sleep(Math.min(delay, remaining));
+    const remaining = deadline - Date.now();
+    lastRound = remaining <= delay;
+    await sleep(Math.max(0, Math.min(delay, remaining)));
     delay = Math.min(delay * 2, maxPollDelayMs);
   }
 }

@@ -8,7 +8,7 @@ import { ResourceDeclaration } from "../../provider/core/declaration";
 import { Values } from "../../provider/core/fields";
 import { ResourceOperations } from "../../provider/core/operations";
 import { ApiObject, defaultClientSettings, PostmarkClient } from "../../provider/core/postmarkClient";
-import { outputsFrom, scopeAndAdoptInputs } from "../../provider/core/state";
+import { inputsFromOutputs, outputsFrom, scopeAndAdoptInputs } from "../../provider/core/state";
 
 const client = new PostmarkClient({ ...defaultClientSettings, apiUrl: "http://127.0.0.1:9", accountToken: "unused", maxAttempts: 1 });
 
@@ -43,10 +43,20 @@ describe("derived outputs", () => {
   });
 });
 
-describe("a kind without adoption", () => {
-  it("has no adoption input: check lists the others and keeps nothing else in the outputs", () => {
+describe("options", () => {
+  it("are kept in the outputs as declared, and read reports them back as inputs, so a refresh shows no change", () => {
     const declaration = checkKind({});
-    expect(scopeAndAdoptInputs(declaration)).toEqual([]);
+    const outputs = outputsFrom(declaration, object("ok"), ["targetId"], { targetId: 7, strict: true });
+    expect(outputs.strict).toBe(true);
+    expect(inputsFromOutputs(declaration, outputs)).toEqual({ targetId: 7, strict: true });
+    expect(inputsFromOutputs(declaration, outputsFrom(declaration, object("ok"), ["targetId"], { targetId: 7 }))).toEqual({ targetId: 7 });
+  });
+});
+
+describe("a kind without adoption", () => {
+  it("has no adoption input: check lists the others, and only the options are kept in the outputs", () => {
+    const declaration = checkKind({});
+    expect(scopeAndAdoptInputs(declaration)).toEqual(["strict"]);
     expect(checkInputs(declaration, {}, { targetId: 7, adoptId: 3 }).failures).toEqual([
       { property: "adoptId", reason: "adoptId is not a ExampleCheck input; known inputs: targetId, strict" },
     ]);
@@ -97,7 +107,8 @@ describe("create and update hooks", () => {
     const { outs } = await operations.update("7", waiting, { targetId: 7, strict: false });
     expect(outs).toMatchObject({ passed: true, label: "seven" });
     const { outs: kept } = await operations.update("7", outs, { targetId: 7 });
-    expect(kept).toEqual(outs);
+    // The outputs keep the options as now declared.
+    expect(kept).toEqual({ ...outs, strict: undefined });
     expect(seen).toEqual(["update 7 strict=false", "update 7 strict=undefined"]);
   });
 });
