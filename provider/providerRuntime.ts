@@ -4,6 +4,7 @@
  * the installed code, and the state stays small. Settings are read here at run time, never serialized.
  * (Its path and its `configure` and `operations` exports are what stacks made by 0.1.0 call: keep them.)
  */
+import type * as pulumi from "@pulumi/pulumi";
 import { ConfigLookup, resolveClientSettings } from "./core/config";
 import { PostmarkApiError, PostmarkProviderError } from "./core/errors";
 import { ResourceOperations } from "./core/operations";
@@ -63,6 +64,23 @@ export function operationsFor(kind: string): ResourceOperations {
   const operations = operationsByKind.get(kind);
   if (!operations) throw new PostmarkProviderError(`This version of pulumi-postmark has no resource kind ${kind}: upgrade the package.`);
   return operations;
+}
+
+/**
+ * What the serialized provider (core/dynamicProvider.ts) installs on itself when the engine configures it: the
+ * kind's operations as the dynamic-provider methods. Called once per kind and process.
+ */
+export function operationMethods(kind: string, config: { get(key: string): string | undefined }): Required<Omit<pulumi.dynamic.ResourceProvider, "configure">> {
+  configure(config);
+  const kindOperations = operationsFor(kind);
+  return {
+    check: async (olds, news) => kindOperations.check(olds, news),
+    diff: async (id, olds, news) => kindOperations.diff(id, olds, news),
+    create: async (inputs) => kindOperations.create(inputs),
+    read: async (id, props) => kindOperations.read(id, props),
+    update: async (id, olds, news) => kindOperations.update(id, olds, news),
+    delete: async (id, props) => kindOperations.delete(id, props),
+  };
 }
 
 /** PostmarkServer's operations, under the name the serialized provider of 0.1.0 uses. */

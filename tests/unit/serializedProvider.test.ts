@@ -1,0 +1,73 @@
+/**
+ * The serialized provider, as Pulumi's own closure serializer writes it into every resource's state (twice), and as
+ * the dynamic-provider host loads it: small, code-free beyond a `require` of the installed runtime, and working.
+ */
+import { serializeFunction } from "@pulumi/pulumi/runtime/closure/serializeClosure";
+import { dynamicProviderFor } from "../../provider/core/dynamicProvider";
+import * as runtime from "../../provider/providerRuntime";
+import { declarations } from "../../provider/resources";
+
+const runtimeModule = "pulumi-postmark/dist/provider/providerRuntime";
+
+/** What `pulumi.dynamic.Resource` stores: the text of `() => provider`, serialized. */
+async function serialized(kind: string): Promise<string> {
+  const provider = dynamicProviderFor(kind);
+  return (await serializeFunction(() => provider, { allowSecrets: true })).text;
+}
+
+/**
+ * Loads serialized text the way the host does (a module whose `handler` returns the provider), with `require`
+ * answering the runtime's path with this checkout's runtime, then configures it as the host does, once.
+ */
+async function loadAsTheHostDoes(text: string, stackConfig: Record<string, string> = {}) {
+  const required: string[] = [];
+  const fakeRequire = (name: string) => {
+    required.push(name);
+    if (name !== runtimeModule) throw new Error(`the serialized provider required ${name}`);
+    return runtime;
+  };
+  const module = { exports: {} as { handler: () => Record<string, (...args: unknown[]) => Promise<unknown>> } };
+  new Function("exports", "require", "module", text)(module.exports, fakeRequire, module);
+  const provider = module.exports.handler();
+  const before = Object.keys(provider);
+  await provider.configure({ config: { get: (key: string) => stackConfig[key] } });
+  return { provider, before, required };
+}
+
+describe("the serialized provider stored in state", () => {
+  it.each(declarations.map((d) => [d.kind]))("%s: under 1 kB, and only requires the installed runtime", async (kind) => {
+    const text = await serialized(kind);
+    // Stored twice per resource (inputs and outputs), as a JSON string.
+    expect(JSON.stringify(text).length).toBeLessThan(1000);
+    expect(text).toContain("require(runtimeModule)");
+    expect(text).toContain(JSON.stringify(runtimeModule));
+    expect(text).toContain(JSON.stringify(kind));
+    // No settings and no code of the operations: only names.
+    expect(text).not.toMatch(/postmarkapp\.com|accountToken|fetch|axios|checkInputs/i);
+  });
+
+  it("is one object per kind, so Pulumi serializes it once per program run, not once per resource", () => {
+    expect(dynamicProviderFor("PostmarkServer")).toBe(dynamicProviderFor("PostmarkServer"));
+    expect(dynamicProviderFor("PostmarkServer")).not.toBe(dynamicProviderFor("PostmarkWebhook"));
+  });
+
+  it("loaded as the host loads it, configure installs the kind's operations and they run", async () => {
+    const { provider, before, required } = await loadAsTheHostDoes(await serialized("PostmarkServer"));
+    expect(before).toEqual(["configure"]);
+    expect(required).toEqual([runtimeModule]);
+    for (const method of ["check", "diff", "create", "read", "update", "delete"]) expect(typeof provider[method]).toBe("function");
+    // check and diff make no API call: they run here without a token or an emulator.
+    const checked = (await provider.check({}, { name: "Billing", color: "red" })) as { inputs: object; failures: unknown[] };
+    expect(checked.failures).toEqual([]);
+    const diff = await provider.diff("7", { name: "Billing", color: "Red", managedFields: ["name", "color"] }, { name: "Billing", color: "RED" });
+    expect(diff).toMatchObject({ changes: false });
+    const bad = (await provider.check({}, { name: "Billing", color: "Pink" })) as { failures: { property: string }[] };
+    expect(bad.failures.map((f) => f.property)).toEqual(["color"]);
+  });
+
+  it("each kind's provider runs that kind's operations", async () => {
+    const { provider } = await loadAsTheHostDoes(await serialized("PostmarkWebhook"));
+    const checked = (await provider.check({}, { serverId: 1, url: "not a url" })) as { failures: { property: string }[] };
+    expect(checked.failures.map((f) => f.property)).toEqual(["url"]);
+  });
+});
