@@ -13,11 +13,29 @@ import { declarations } from "./resources";
 
 let lookup: ConfigLookup = () => undefined;
 let client: PostmarkClient | undefined;
+/** The settings `client` was made with (or why there are none), to tell a configure that changes nothing. */
+let clientSettings: string | undefined;
 
-/** Called once per provider process with the stack's (decrypted) config. */
+/**
+ * Called with the stack's (decrypted) config once per serialized provider a process loads: once per resource kind
+ * (and once more for resources still holding 0.1.0's provider), while other kinds' operations may be running. The
+ * settings are the stack's each time, so the client (its server tokens, request limit and rate-limit pauses) is
+ * kept: a new one per kind would look each server's token up again.
+ */
 export function configure(config: { get(key: string): string | undefined }): void {
   lookup = (key) => config.get(key);
-  client = undefined;
+  const settings = settingsOf(lookup);
+  if (settings !== clientSettings) client = undefined;
+  clientSettings = settings;
+}
+
+function settingsOf(configLookup: ConfigLookup): string {
+  try {
+    return JSON.stringify(resolveClientSettings(configLookup));
+  } catch (e) {
+    // No token yet, or a bad setting: the error comes again when a call needs the client.
+    return `unusable: ${(e as Error).message}`;
+  }
 }
 
 // One client per process, so every resource shares its request limit, rate-limit pauses and server tokens.

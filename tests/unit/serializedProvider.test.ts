@@ -3,6 +3,8 @@
  * the dynamic-provider host loads it: small, code-free beyond a `require` of the installed runtime, and working.
  */
 import { serializeFunction } from "@pulumi/pulumi/runtime/closure/serializeClosure";
+import { startEmulator } from "../../emulator/server";
+import { EmulatorAdmin } from "../support/emulatorAdmin";
 import { dynamicProviderFor } from "../../provider/core/dynamicProvider";
 import * as runtime from "../../provider/providerRuntime";
 import { declarations } from "../../provider/resources";
@@ -69,5 +71,29 @@ describe("the serialized provider stored in state", () => {
     const { provider } = await loadAsTheHostDoes(await serialized("PostmarkWebhook"));
     const checked = (await provider.check({}, { serverId: 1, url: "not a url" })) as { failures: { property: string }[] };
     expect(checked.failures.map((f) => f.property)).toEqual(["url"]);
+  });
+});
+
+describe("one provider process serving several kinds", () => {
+  it("configuring each kind's provider keeps one client: a server's token is looked up once for its stream and its webhook", async () => {
+    const accountToken = "unit-test-account-token-serialized-7c1";
+    const emulator = await startEmulator({ token: accountToken });
+    try {
+      const admin = new EmulatorAdmin(emulator.url);
+      const server = await admin.createByHand({ Name: "Mail" });
+      await admin.createStreamByHand(server.ID, { ID: "newsletters", Name: "Newsletters", MessageStreamType: "Broadcasts" });
+      const webhook = await admin.createWebhookByHand(server.ID, { Url: "https://hooks.example.com/postmark" });
+      const stackConfig = { "postmark:accountToken": accountToken, "postmark:apiUrl": emulator.url };
+      // As in a refresh: the host loads and configures each kind's provider as its first resource comes, then reads.
+      const streams = (await loadAsTheHostDoes(await serialized("PostmarkMessageStream"), stackConfig)).provider;
+      const streamRead = streams.read(`${server.ID}/newsletters`, { serverId: server.ID, managedFields: ["name"] });
+      const webhooks = (await loadAsTheHostDoes(await serialized("PostmarkWebhook"), stackConfig)).provider;
+      const webhookRead = webhooks.read(`${server.ID}/${webhook.ID}`, { serverId: server.ID, managedFields: ["url"] });
+      await Promise.all([streamRead, webhookRead]);
+      const calls = (await admin.requests()).map((r) => `${r.method} ${r.path.split("?")[0]}`);
+      expect(calls.sort()).toEqual([`GET /message-streams/newsletters`, `GET /servers/${server.ID}`, `GET /webhooks/${webhook.ID}`]);
+    } finally {
+      await emulator.stop();
+    }
   });
 });
