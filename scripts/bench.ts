@@ -1,14 +1,16 @@
 /**
- * `npm run bench` (issue 6): how long pulumi up, preview, refresh, an update and destroy take for N
- * PostmarkServers against the local emulator, how many Servers API calls each makes, what a server costs in
- * state and how much memory the provider process needs. Each phase is set next to the same phase for N
- * do-nothing dynamic resources, run on the same engine in the same run: the floor no provider can beat.
+ * `npm run bench` (issues 6 and 10): how long pulumi up, preview, refresh, an update and destroy take against the
+ * local emulator, for two stacks: N PostmarkServers, and N servers each with a Broadcasts message stream and two
+ * webhooks. For each phase: the API calls made against the fewest that can do it, the wall time set next to the
+ * same phase for the same number of do-nothing dynamic resources wired the same way (the engine's floor, which no
+ * provider can beat), what each kind of resource costs in state and how much memory the provider process needs.
  */
 import { execFileSync } from "child_process";
+import { setMaxListeners } from "events";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { OpMap, Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, OpMap, Stack } from "@pulumi/pulumi/automation";
 import { startEmulator } from "../emulator/server";
 import { EmulatorAdmin, LoggedRequest } from "../tests/support/emulatorAdmin";
 import { createTestStack, pulumiBinDir, TestStack, TestStackOptions } from "../tests/lifecycle/pulumiHarness";
@@ -16,16 +18,27 @@ import { createTestStack, pulumiBinDir, TestStack, TestStackOptions } from "../t
 /** What the CLI uses without --parallel (GOMAXPROCS * 4); passed explicitly, so the report states what ran. */
 const defaultParallel = 4 * os.availableParallelism();
 
-const usage = `Usage: npm run bench -- [--n N] [--latency-ms M] [--parallel P] [--json]
+type ScenarioName = "servers" | "environment";
+type PhaseName = "create" | "preview" | "refresh" | "update" | "destroy";
+const phaseNames: PhaseName[] = ["create", "preview", "refresh", "update", "destroy"];
 
-Times five phases through the real Pulumi CLI for N PostmarkServers against a local Postmark emulator:
-up (create), a preview with no changes, refresh, up (trackOpens changed on every server) and destroy.
-Each is set next to the same phase for N do-nothing dynamic resources (the engine's floor).
+const usage = `Usage: npm run bench -- [--n N] [--scenario S] [--latency-ms M] [--parallel P] [--cpu-prof DIR] [--json]
 
-  --n N            servers in the stack, 1 to 10000 (default 100; the emulator logs the last 10000 calls)
-  --latency-ms M   milliseconds the emulator adds to every Servers API request, 0 to 60000 (default 50)
+Times five phases through the real Pulumi CLI against a local Postmark emulator: up (create), a preview with
+no changes, refresh, up (one field changed on every resource) and destroy, for two stacks:
+  servers       N PostmarkServers
+  environment   N PostmarkServers, each with a Broadcasts PostmarkMessageStream and two PostmarkWebhooks
+                (one on the stream, one on outbound): 4 N resources
+Each phase is set next to the same phase for as many do-nothing dynamic resources, wired the same way (the
+engine's floor), and its API calls next to the fewest that can do it.
+
+  --n N            servers in each stack, 1 to 1000 (default 50; the emulator logs the last 10000 calls)
+  --scenario S     servers, environment or all (default all)
+  --latency-ms M   milliseconds the emulator adds to every request, 0 to 60000 (default 50)
   --parallel P     Pulumi's --parallel for every phase, 1 to 1000 (default: the CLI's own,
                    4 per core: ${defaultParallel} here)
+  --cpu-prof DIR   profile the Node.js processes (the program and the dynamic provider) of each no-op
+                   preview with --cpu-prof, write the profiles to DIR and print where the time goes
   --json           print the figures as one JSON object on stdout, progress on stderr
                    (through npm: \`npm run -s bench -- --json\`, so npm's banner stays off stdout)
   --help           print this text
@@ -35,13 +48,15 @@ The provider keeps POSTMARK_MAX_CONCURRENT_REQUESTS from the environment, else i
 
 interface BenchOptions {
   n: number;
+  scenarios: ScenarioName[];
   latencyMs: number;
   parallel: number;
+  cpuProfileDir?: string;
   json: boolean;
 }
 
 const numericFlags: Record<string, { option: "n" | "latencyMs" | "parallel"; min: number; max: number }> = {
-  "--n": { option: "n", min: 1, max: 10_000 },
+  "--n": { option: "n", min: 1, max: 1000 },
   "--latency-ms": { option: "latencyMs", min: 0, max: 60_000 },
   "--parallel": { option: "parallel", min: 1, max: 1000 },
 };
@@ -49,7 +64,7 @@ const numericFlags: Record<string, { option: "n" | "latencyMs" | "parallel"; min
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): BenchOptions | "help" {
-  const options: BenchOptions = { n: 100, latencyMs: 50, parallel: defaultParallel, json: false };
+  const options: BenchOptions = { n: 50, scenarios: ["servers", "environment"], latencyMs: 50, parallel: defaultParallel, json: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--help" || arg === "-h") return "help";
@@ -59,10 +74,25 @@ function parseArgs(argv: string[]): BenchOptions | "help" {
     }
     const equals = arg.indexOf("=");
     const flag = equals > 0 ? arg.slice(0, equals) : arg;
+    const valueOf = () => {
+      const value = equals > 0 ? arg.slice(equals + 1) : argv[++i];
+      if (value === undefined) throw new UsageError(`${flag} needs a value`);
+      return value;
+    };
+    if (flag === "--scenario") {
+      const value = valueOf();
+      if (value === "all") options.scenarios = ["servers", "environment"];
+      else if (value === "servers" || value === "environment") options.scenarios = [value];
+      else throw new UsageError(`--scenario is ${JSON.stringify(value)}; it must be servers, environment or all`);
+      continue;
+    }
+    if (flag === "--cpu-prof") {
+      options.cpuProfileDir = path.resolve(valueOf());
+      continue;
+    }
     const spec = numericFlags[flag];
     if (!spec) throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
-    const value = equals > 0 ? arg.slice(equals + 1) : argv[++i];
-    if (value === undefined) throw new UsageError(`${flag} needs a value`);
+    const value = valueOf();
     const number = Number(value);
     if (!/^\d+$/.test(value) || number < spec.min || number > spec.max) {
       throw new UsageError(`${flag} is ${JSON.stringify(value)}; it must be a whole number from ${spec.min} to ${spec.max}`);
@@ -72,22 +102,32 @@ function parseArgs(argv: string[]): BenchOptions | "help" {
   return options;
 }
 
-/** Both programs read `count` and `trackOpens` from stack config, so one list of phases drives both. */
-const postmarkProgram = `
-const pulumi = require("@pulumi/pulumi");
-const { PostmarkServer } = require("pulumi-postmark");
-const config = new pulumi.Config();
-const trackOpens = config.requireBoolean("trackOpens");
-for (let i = 0; i < config.requireNumber("count"); i++) {
-  new PostmarkServer("server-" + i, { name: "Bench server " + i, color: "Blue", deliveryType: "Sandbox", trackOpens });
+/** One call the provider cannot avoid, and how many of it a phase needs. */
+interface MinimumCall {
+  calls: number;
+  what: string;
 }
-`;
 
-const floorProgram = `
+/**
+ * A stack to bench: its program, the do-nothing program wired the same way (the floor), and the fewest API calls
+ * each phase can make. Every program reads `count` and `updated` from stack config, so one list of phases drives all.
+ */
+interface Scenario {
+  name: ScenarioName;
+  /** For progress and the report, e.g. "50 PostmarkServers". */
+  label(n: number): string;
+  resourcesPerServer: number;
+  program: string;
+  floorProgram: string;
+  minimum: Record<PhaseName, (n: number) => MinimumCall[]>;
+}
+
+/** The do-nothing provider both floor programs use: no API, no state beyond the inputs. */
+const doNothingPreamble = `
 const pulumi = require("@pulumi/pulumi");
 const provider = {
   async check(olds, news) { return { inputs: news }; },
-  async diff(id, olds, news) { return { changes: olds.trackOpens !== news.trackOpens }; },
+  async diff(id, olds, news) { return { changes: olds.updated !== news.updated }; },
   async create(inputs) { return { id: inputs.name, outs: inputs }; },
   async read(id, props) { return { id, props }; },
   async update(id, olds, news) { return { outs: news }; },
@@ -97,13 +137,104 @@ class DoNothing extends pulumi.dynamic.Resource {
   constructor(name, args) { super(provider, name, args); }
 }
 const config = new pulumi.Config();
-const trackOpens = config.requireBoolean("trackOpens");
-for (let i = 0; i < config.requireNumber("count"); i++) {
-  new DoNothing("thing-" + i, { name: "Bench thing " + i, trackOpens });
-}
+const updated = config.requireBoolean("updated");
 `;
 
-type PhaseName = "create" | "preview" | "refresh" | "update" | "destroy";
+// Lost-create recovery lists a scope once per run, before its first create, so that a create whose answer was lost
+// never takes an object that existed before: the account's servers (one GET per 100 servers there; the bench's
+// account starts empty), and each server's streams and webhooks.
+const serverListing: MinimumCall = { calls: 1, what: "GET /servers: the servers there before this run's first create (lost-create recovery)" };
+const tokenLookups = (n: number): MinimumCall => ({ calls: n, what: "GET /servers/{id}: each server's token, once per run" });
+
+const scenarios: Record<ScenarioName, Scenario> = {
+  servers: {
+    name: "servers",
+    label: (n) => `${n} PostmarkServers`,
+    resourcesPerServer: 1,
+    program: `
+const pulumi = require("@pulumi/pulumi");
+const { PostmarkServer } = require("pulumi-postmark");
+const config = new pulumi.Config();
+const updated = config.requireBoolean("updated");
+for (let i = 0; i < config.requireNumber("count"); i++) {
+  new PostmarkServer("server-" + i, { name: "Bench server " + i, color: "Blue", deliveryType: "Sandbox", trackOpens: updated });
+}
+`,
+    floorProgram: `${doNothingPreamble}
+for (let i = 0; i < config.requireNumber("count"); i++) new DoNothing("server-" + i, { name: "Bench server " + i, updated });
+`,
+    minimum: {
+      create: (n) => [serverListing, { calls: n, what: "POST /servers" }],
+      preview: () => [],
+      refresh: (n) => [{ calls: n, what: "GET /servers/{id}" }],
+      update: (n) => [{ calls: n, what: "PUT /servers/{id} (trackOpens)" }],
+      destroy: (n) => [{ calls: n, what: "DELETE /servers/{id}" }],
+    },
+  },
+  environment: {
+    name: "environment",
+    label: (n) => `${n} servers with a stream and 2 webhooks each`,
+    resourcesPerServer: 4,
+    program: `
+const pulumi = require("@pulumi/pulumi");
+const { PostmarkServer, PostmarkMessageStream, PostmarkWebhook } = require("pulumi-postmark");
+const config = new pulumi.Config();
+const updated = config.requireBoolean("updated");
+for (let i = 0; i < config.requireNumber("count"); i++) {
+  const server = new PostmarkServer("server-" + i, { name: "Bench server " + i, color: "Blue", deliveryType: "Sandbox", trackOpens: updated });
+  const stream = new PostmarkMessageStream("news-" + i, {
+    serverId: server.serverId, streamId: "newsletters", name: updated ? "Newsletters (updated)" : "Newsletters", messageStreamType: "Broadcasts",
+  });
+  new PostmarkWebhook("opens-" + i, {
+    serverId: server.serverId, messageStream: stream.streamId, url: "https://hooks.example.com/" + i + "/opens",
+    triggers: { open: { enabled: true }, click: { enabled: updated } },
+  });
+  new PostmarkWebhook("bounces-" + i, {
+    serverId: server.serverId, url: "https://hooks.example.com/" + i + "/bounces",
+    triggers: { bounce: { enabled: true }, delivery: { enabled: updated } },
+  });
+}
+`,
+    floorProgram: `${doNothingPreamble}
+for (let i = 0; i < config.requireNumber("count"); i++) {
+  const server = new DoNothing("server-" + i, { name: "Bench server " + i, updated });
+  const stream = new DoNothing("news-" + i, { name: "news " + i, serverId: server.name, updated });
+  new DoNothing("opens-" + i, { name: "opens " + i, serverId: server.name, messageStream: stream.name, updated });
+  new DoNothing("bounces-" + i, { name: "bounces " + i, serverId: server.name, updated });
+}
+`,
+    minimum: {
+      create: (n) => [
+        serverListing,
+        { calls: n, what: "POST /servers" },
+        tokenLookups(n),
+        { calls: n, what: "GET /message-streams: each server's streams before its first create" },
+        { calls: n, what: "POST /message-streams" },
+        { calls: n, what: "GET /webhooks: each server's webhooks before its first create" },
+        { calls: 2 * n, what: "POST /webhooks" },
+      ],
+      preview: () => [],
+      refresh: (n) => [
+        { calls: n, what: "GET /servers/{id}: the server" },
+        tokenLookups(n),
+        { calls: n, what: "GET /message-streams/newsletters" },
+        { calls: 2 * n, what: "GET /webhooks/{id}" },
+      ],
+      update: (n) => [
+        { calls: n, what: "PUT /servers/{id} (trackOpens)" },
+        tokenLookups(n),
+        { calls: n, what: "PATCH /message-streams/newsletters (name)" },
+        { calls: 2 * n, what: "PUT /webhooks/{id} (one trigger)" },
+      ],
+      destroy: (n) => [
+        { calls: 2 * n, what: "DELETE /webhooks/{id}" },
+        tokenLookups(n),
+        { calls: n, what: "POST /message-streams/newsletters/archive (Postmark has no delete)" },
+        { calls: n, what: "DELETE /servers/{id}" },
+      ],
+    },
+  },
+};
 
 /** What every phase passes to the Automation API; `signal` stops the running CLI (with SIGINT) on Ctrl-C. */
 interface OperationOptions {
@@ -113,62 +244,55 @@ interface OperationOptions {
 
 interface Phase {
   name: PhaseName;
-  /** The fewest Servers API calls that can do this phase for n servers. */
-  minCalls(n: number): number;
-  /** The engine's summary when the provider does just its job (the stack resource counts as one). */
-  expectedChanges(n: number): OpMap;
+  /** The engine's summary when the provider does just its job, for `resources` resources (the stack counts as one more). */
+  expectedChanges(resources: number): OpMap;
   /** Untimed setup: the program's new desired state. */
   prepare?(stack: Stack): Promise<void>;
   run(stack: Stack, options: OperationOptions): Promise<OpMap>;
 }
 
-const phases: Phase[] = [
-  {
+const phases: Record<PhaseName, Phase> = {
+  create: {
     name: "create",
-    // A POST each, plus the one listing before the first create that tells a lost create's server from one
-    // that existed before (a GET per 100 servers in the account; the bench's account starts empty).
-    minCalls: (n) => n + 1,
-    expectedChanges: (n) => ({ create: n + 1 }),
+    expectedChanges: (r) => ({ create: r + 1 }),
     run: async (stack, options) => (await stack.up(options)).summary.resourceChanges ?? {},
   },
-  {
+  preview: {
     name: "preview",
-    minCalls: () => 0,
-    expectedChanges: (n) => ({ same: n + 1 }),
+    expectedChanges: (r) => ({ same: r + 1 }),
     run: async (stack, options) => (await stack.preview(options)).changeSummary,
   },
-  {
+  refresh: {
     name: "refresh",
-    minCalls: (n) => n,
-    expectedChanges: (n) => ({ same: n + 1 }),
+    expectedChanges: (r) => ({ same: r + 1 }),
     run: async (stack, options) => (await stack.refresh(options)).summary.resourceChanges ?? {},
   },
-  {
+  update: {
     name: "update",
-    minCalls: (n) => n,
-    expectedChanges: (n) => ({ update: n, same: 1 }),
-    prepare: (stack) => stack.setConfig("trackOpens", { value: "true" }),
+    expectedChanges: (r) => ({ update: r, same: 1 }),
+    prepare: (stack) => stack.setConfig("updated", { value: "true" }),
     run: async (stack, options) => (await stack.up(options)).summary.resourceChanges ?? {},
   },
-  {
+  destroy: {
     name: "destroy",
-    minCalls: (n) => n,
-    expectedChanges: (n) => ({ delete: n + 1 }),
+    expectedChanges: (r) => ({ delete: r + 1 }),
     run: async (stack, options) => (await stack.destroy(options)).summary.resourceChanges ?? {},
   },
-];
+};
 
 interface PhaseResult {
   wallMs: number;
   calls: number;
   minCalls: number;
+  /** The calls the minimum is made of. */
+  minimum: MinimumCall[];
   floorWallMs: number;
   /** wallMs / floorWallMs. */
   floorRatio: number;
   providerPeakRssMb: number;
   /** The do-nothing provider's peak in the floor run: what Node and @pulumi/pulumi take on their own. */
   floorProviderPeakRssMb: number;
-  /** Servers API calls by method, route and status, e.g. "GET /servers/{id} 200". */
+  /** API calls by method, route and status, e.g. "GET /servers/{id} 200". */
   callsByRoute: Record<string, number>;
   changes: OpMap;
   floorChanges: OpMap;
@@ -228,7 +352,7 @@ class ProviderPeakMemory {
   }
 }
 
-/** IDs and query strings differ per server; grouping them shows which kind of call is extra. */
+/** IDs and query strings differ per resource; grouping them shows which kind of call is extra. */
 function countByRoute(requests: LoggedRequest[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const r of requests) {
@@ -239,28 +363,66 @@ function countByRoute(requests: LoggedRequest[]): Record<string, number> {
   return counts;
 }
 
-interface StateSizes {
-  stateBytesPerServer: number;
-  deploymentBytesPerServer: number;
-  providerBytesPerServer: number;
-  /** How many times the entry holds the serialized provider (the engine keeps it in inputs and outputs). */
-  providerCopiesPerServer: number;
+/** Bytes of one resource kind's entries in `pulumi stack export`, as compact JSON, and what they are made of. */
+interface KindState {
+  kind: string;
+  resources: number;
+  /** The mean resource entry. */
+  entryBytes: number;
+  /** The serialized provider's text (the `__provider` input), and how many times the entry holds it (inputs, outputs). */
+  providerBytes: number;
+  providerCopies: number;
+  /** Inputs and outputs without the serialized provider. */
+  inputBytes: number;
+  outputBytes: number;
+  /** Everything else the engine writes: URN, type, parent, provider reference, dependencies, timestamps, source position and stack trace. */
+  engineBytes: number;
+  /** Of those, the registration's source position and stack trace. */
+  stackTraceBytes: number;
 }
 
-/** Sizes as compact JSON (the export is indented; whitespace is not what a server costs). */
-function measureState(exported: string, n: number): StateSizes {
-  const deployment = JSON.parse(exported).deployment;
-  type ResourceEntry = { urn: string; inputs?: { __provider?: string }; outputs?: { __provider?: string } };
-  const servers = (deployment.resources as ResourceEntry[]).filter((r) => r.urn.includes("PostmarkServer::"));
-  if (servers.length !== n) throw new Error(`the state after create holds ${servers.length} PostmarkServers, not ${n}`);
-  const bytes = (text: string) => Buffer.byteLength(text, "utf8");
-  return {
-    stateBytesPerServer: bytes(JSON.stringify(servers[0])),
-    deploymentBytesPerServer: Math.round(bytes(JSON.stringify(deployment)) / n),
-    providerBytesPerServer: bytes(servers[0].inputs?.__provider ?? ""),
-    providerCopiesPerServer: [servers[0].inputs, servers[0].outputs].filter((props) => props?.__provider !== undefined).length,
-  };
+interface StateReport {
+  kinds: KindState[];
+  /** The whole deployment divided by the number of resources (the stack and the default provider included). */
+  deploymentBytesPerResource: number;
 }
+
+const compactBytes = (value: unknown) => (value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value), "utf8"));
+
+function measureState(exported: string, resources: number, kindOf: (type: string) => string | undefined): StateReport {
+  const deployment = JSON.parse(exported).deployment;
+  type Props = Record<string, unknown> & { __provider?: string };
+  type Entry = Record<string, unknown> & { type: string; inputs?: Props; outputs?: Props };
+  const byKind = new Map<string, Entry[]>();
+  for (const entry of deployment.resources as Entry[]) {
+    const kind = kindOf(entry.type);
+    if (kind) byKind.set(kind, [...(byKind.get(kind) ?? []), entry]);
+  }
+  const counted = [...byKind.values()].reduce((sum, entries) => sum + entries.length, 0);
+  if (counted !== resources) throw new Error(`the state after create holds ${counted} benched resources, not ${resources}`);
+  const withoutProvider = (props?: Props) => props && Object.fromEntries(Object.entries(props).filter(([key]) => key !== "__provider"));
+  const mean = (entries: Entry[], size: (entry: Entry) => number) => Math.round(entries.reduce((sum, e) => sum + size(e), 0) / entries.length);
+  const kinds = [...byKind].map(([kind, entries]): KindState => {
+    const engineFields = (entry: Entry) => Object.fromEntries(Object.entries(entry).filter(([key]) => key !== "inputs" && key !== "outputs"));
+    const first = entries[0];
+    return {
+      kind,
+      resources: entries.length,
+      entryBytes: mean(entries, compactBytes),
+      providerBytes: Buffer.byteLength(first.inputs?.__provider ?? "", "utf8"),
+      providerCopies: [first.inputs, first.outputs].filter((props) => props?.__provider !== undefined).length,
+      inputBytes: mean(entries, (e) => compactBytes(withoutProvider(e.inputs))),
+      outputBytes: mean(entries, (e) => compactBytes(withoutProvider(e.outputs))),
+      engineBytes: mean(entries, (e) => compactBytes(engineFields(e))),
+      stackTraceBytes: mean(entries, (e) => compactBytes(e.sourcePosition) + compactBytes(e.stackTrace)),
+    };
+  });
+  return { kinds, deploymentBytesPerResource: Math.round(compactBytes(deployment) / (resources + 2)) };
+}
+
+/** "pulumi-nodejs:dynamic/postmark:PostmarkServer" is a PostmarkServer; the floor's resources are all "DoNothing". */
+const postmarkKind = (type: string) => /:(Postmark\w+)$/.exec(type)?.[1];
+const floorKind = (type: string) => (type.endsWith(":Resource") && type.startsWith("pulumi-nodejs:dynamic") ? "DoNothing" : undefined);
 
 const sameChanges = (a: OpMap, b: OpMap) =>
   JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
@@ -268,21 +430,32 @@ const sameChanges = (a: OpMap, b: OpMap) =>
 /** A stack the phases run on, with its dynamic provider processes to watch while they do. */
 interface BenchStack {
   test: TestStack;
-  /** For progress and errors, e.g. "100 PostmarkServers". */
+  /** For progress, errors and profile file names, e.g. "50 PostmarkServers". */
   label: string;
+  /** For profile file names, e.g. "servers-postmark". */
+  slug: string;
   memory: ProviderPeakMemory;
 }
 
-async function openBenchStack(label: string, options: TestStackOptions, cleanups: (() => Promise<void>)[]): Promise<BenchStack> {
+async function openBenchStack(label: string, slug: string, options: TestStackOptions, cleanups: (() => Promise<void>)[]): Promise<BenchStack> {
   const test = await createTestStack(options);
   cleanups.push(() => test.cleanup());
-  return { test, label, memory: new ProviderPeakMemory(test.workDir) };
+  return { test, label, slug, memory: new ProviderPeakMemory(test.workDir) };
 }
 
 /** One phase on one stack: its wall time, the engine's change summary and the provider's peak memory. */
-async function measurePhase(phase: Phase, benched: BenchStack, operation: OperationOptions) {
+async function measurePhase(phase: Phase, benched: BenchStack, operation: OperationOptions, profileDir?: string) {
   operation.signal.throwIfAborted();
   progress(`${phase.name}: ${benched.label}`);
+  // NODE_OPTIONS reaches every Node.js process of the run: the program's and the dynamic provider's.
+  const workspaceEnv = (benched.test.stack.workspace as LocalWorkspace).envVars;
+  if (profileDir) {
+    fs.mkdirSync(profileDir, { recursive: true });
+    const preload = path.join(profileDir, "profile-preload.js");
+    fs.writeFileSync(preload, profilerPreload);
+    workspaceEnv.NODE_OPTIONS = `--require=${preload}`;
+    workspaceEnv.BENCH_PROFILE_DIR = profileDir;
+  }
   benched.memory.startPhase();
   const started = performance.now();
   let changes: OpMap;
@@ -293,59 +466,87 @@ async function measurePhase(phase: Phase, benched: BenchStack, operation: Operat
     throw new Error(`${phase.name} of ${benched.label} failed: ${(error as Error).message}`);
   } finally {
     peakRssMb = benched.memory.stopPhase();
+    delete workspaceEnv.NODE_OPTIONS;
+    delete workspaceEnv.BENCH_PROFILE_DIR;
   }
   return { wallMs: Math.round(performance.now() - started), changes, peakRssMb: Number(peakRssMb.toFixed(1)) };
 }
 
 const progress = (text: string) => process.stderr.write(`bench: ${text}\n`);
 
-async function bench(options: BenchOptions, cleanups: (() => Promise<void>)[], signal: AbortSignal) {
+interface ScenarioReport {
+  scenario: ScenarioName;
+  label: string;
+  resources: number;
+  phases: Record<PhaseName, PhaseResult>;
+  state: StateReport;
+  floorState: StateReport;
+  providerPeakRssMb: number;
+  floorProviderPeakRssMb: number;
+  providerProcesses: number;
+  /** Where each no-op preview's CPU time went, with --cpu-prof. */
+  previewProfiles?: ProfileSummary[];
+  warnings: string[];
+}
+
+async function benchScenario(
+  scenario: Scenario,
+  options: BenchOptions,
+  emulator: { url: string; admin: EmulatorAdmin; accountToken: string },
+  cleanups: (() => Promise<void>)[],
+  signal: AbortSignal,
+): Promise<ScenarioReport> {
   const { n, parallel } = options;
+  const resources = n * scenario.resourcesPerServer;
   const operation: OperationOptions = { parallel, signal };
-  // Other work on the machine (test runs) slows both stacks alike, but is worth knowing when reading the figures.
-  const loadAverageAtStart = os.loadavg()[0];
-  const pulumiVersion = execFileSync(path.join(pulumiBinDir(), "pulumi"), ["version"], { encoding: "utf8" }).trim();
   const maxConcurrentRequests = process.env.POSTMARK_MAX_CONCURRENT_REQUESTS || "4";
-
-  const accountToken = "bench-account-token";
-  const emulator = await startEmulator({ token: accountToken, latencyMs: options.latencyMs });
-  cleanups.push(() => emulator.stop());
-  const admin = new EmulatorAdmin(emulator.url);
-
-  progress("creating the two temporary stacks");
-  const config = { count: String(n), trackOpens: "false" };
-  const doNothing = await openBenchStack(`${n} do-nothing resources`, { program: floorProgram, config, stackName: "floor" }, cleanups);
-  const servers = await openBenchStack(
-    `${n} PostmarkServers`,
+  progress(`${scenario.name}: creating the two temporary stacks`);
+  const config = { count: String(n), updated: "false" };
+  const doNothing = await openBenchStack(
+    `${resources} do-nothing resources`,
+    `${scenario.name}-floor`,
+    { program: scenario.floorProgram, config, stackName: `${scenario.name}-floor` },
+    cleanups,
+  );
+  const postmark = await openBenchStack(
+    scenario.label(n),
+    `${scenario.name}-postmark`,
     {
-      program: postmarkProgram,
+      program: scenario.program,
       config,
-      stackName: "postmark",
-      env: { POSTMARK_API_URL: emulator.url, POSTMARK_ACCOUNT_TOKEN: accountToken, POSTMARK_MAX_CONCURRENT_REQUESTS: maxConcurrentRequests },
+      stackName: `${scenario.name}-postmark`,
+      env: { POSTMARK_API_URL: emulator.url, POSTMARK_ACCOUNT_TOKEN: emulator.accountToken, POSTMARK_MAX_CONCURRENT_REQUESTS: maxConcurrentRequests },
     },
     cleanups,
   );
 
   // The first CLI run of a session reads node_modules and the plugins from a cold disk cache: not a phase cost.
   signal.throwIfAborted();
-  progress("warm-up: a preview of the do-nothing stack (not measured)");
+  progress(`${scenario.name}: warm-up, a preview of the do-nothing stack (not measured)`);
   await doNothing.test.stack.preview(operation);
 
   const results = {} as Record<PhaseName, PhaseResult>;
   const warnings: string[] = [];
-  let sizes: StateSizes | undefined;
-  for (const phase of phases) {
+  let state: StateReport | undefined;
+  let floorState: StateReport | undefined;
+  const previewProfiles: ProfileSummary[] = [];
+  for (const name of phaseNames) {
+    const phase = phases[name];
     await phase.prepare?.(doNothing.test.stack);
-    await phase.prepare?.(servers.test.stack);
+    await phase.prepare?.(postmark.test.stack);
+    const profileDir = (benched: BenchStack) =>
+      options.cpuProfileDir && name === "preview" ? path.join(options.cpuProfileDir, benched.slug) : undefined;
     // Interleaved, so a change in the machine's load mid-run falls on both stacks.
-    const floor = await measurePhase(phase, doNothing, operation);
-    await admin.clearRequests();
-    const run = await measurePhase(phase, servers, operation);
-    const requests = await admin.requests();
-    results[phase.name] = {
+    const floor = await measurePhase(phase, doNothing, operation, profileDir(doNothing));
+    await emulator.admin.clearRequests();
+    const run = await measurePhase(phase, postmark, operation, profileDir(postmark));
+    const requests = await emulator.admin.requests();
+    const minimum = scenario.minimum[name](n);
+    results[name] = {
       wallMs: run.wallMs,
       calls: requests.length,
-      minCalls: phase.minCalls(n),
+      minCalls: minimum.reduce((sum, m) => sum + m.calls, 0),
+      minimum,
       floorWallMs: floor.wallMs,
       floorRatio: Number((run.wallMs / floor.wallMs).toFixed(2)),
       providerPeakRssMb: run.peakRssMb,
@@ -354,27 +555,54 @@ async function bench(options: BenchOptions, cleanups: (() => Promise<void>)[], s
       changes: run.changes,
       floorChanges: floor.changes,
     };
-    const expected = phase.expectedChanges(n);
-    for (const [benched, changes] of [[doNothing, floor.changes], [servers, run.changes]] as const) {
+    const expected = phase.expectedChanges(resources);
+    for (const [benched, changes] of [[doNothing, floor.changes], [postmark, run.changes]] as const) {
       if (!sameChanges(changes, expected)) {
-        warnings.push(`${phase.name} of ${benched.label}: the engine reported ${JSON.stringify(changes)}, expected ${JSON.stringify(expected)}`);
+        warnings.push(`${name} of ${benched.label}: the engine reported ${JSON.stringify(changes)}, expected ${JSON.stringify(expected)}`);
       }
     }
-    if (phase.name === "create") sizes = measureState(await servers.test.exportState(), n);
+    if (name === "create") {
+      state = measureState(await postmark.test.exportState(), resources, postmarkKind);
+      floorState = measureState(await doNothing.test.exportState(), resources, floorKind);
+    }
+    if (name === "preview" && options.cpuProfileDir) {
+      for (const benched of [doNothing, postmark]) previewProfiles.push(...summarizeProfiles(profileDir(benched)!, benched.label));
+    }
   }
+  return {
+    scenario: scenario.name,
+    label: scenario.label(n),
+    resources,
+    phases: results,
+    state: state!,
+    floorState: floorState!,
+    providerPeakRssMb: Math.max(...Object.values(results).map((r) => r.providerPeakRssMb)),
+    floorProviderPeakRssMb: Math.max(...Object.values(results).map((r) => r.floorProviderPeakRssMb)),
+    providerProcesses: postmark.memory.processCount,
+    ...(options.cpuProfileDir && { previewProfiles }),
+    warnings,
+  };
+}
+
+async function bench(options: BenchOptions, cleanups: (() => Promise<void>)[], signal: AbortSignal) {
+  // Other work on the machine (test runs) slows both stacks alike, but is worth knowing when reading the figures.
+  const loadAverageAtStart = os.loadavg()[0];
+  const pulumiVersion = execFileSync(path.join(pulumiBinDir(), "pulumi"), ["version"], { encoding: "utf8" }).trim();
+  const accountToken = "bench-account-token";
+  const running = await startEmulator({ token: accountToken, latencyMs: options.latencyMs });
+  cleanups.push(() => running.stop());
+  const emulator = { url: running.url, admin: new EmulatorAdmin(running.url), accountToken };
+
+  const reports: ScenarioReport[] = [];
+  for (const name of options.scenarios) reports.push(await benchScenario(scenarios[name], options, emulator, cleanups, signal));
 
   const cpus = os.cpus();
   return {
-    n,
+    n: options.n,
     latencyMs: options.latencyMs,
-    parallel,
-    maxConcurrentRequests: Number(maxConcurrentRequests),
-    phases: results,
-    ...sizes!,
-    providerPeakRssMb: Math.max(...Object.values(results).map((r) => r.providerPeakRssMb)),
-    floorProviderPeakRssMb: Math.max(...Object.values(results).map((r) => r.floorProviderPeakRssMb)),
-    providerProcesses: servers.memory.processCount,
-    warnings,
+    parallel: options.parallel,
+    maxConcurrentRequests: Number(process.env.POSTMARK_MAX_CONCURRENT_REQUESTS || "4"),
+    scenarios: reports,
     machine: {
       cores: cpus.length,
       cpuModel: cpus[0]?.model.trim() ?? "unknown",
@@ -387,6 +615,114 @@ async function bench(options: BenchOptions, cleanups: (() => Promise<void>)[], s
   };
 }
 
+/**
+ * Node 20 refuses --cpu-prof in NODE_OPTIONS, so each process is profiled from a preloaded script through the
+ * inspector, and writes its profile when it ends: the program exits on its own, the engine stops the dynamic
+ * provider with SIGINT (then SIGKILL after 5 s).
+ */
+const profilerPreload = `
+const inspector = require("inspector");
+const fs = require("fs");
+const path = require("path");
+const session = new inspector.Session();
+session.connect();
+session.post("Profiler.enable");
+session.post("Profiler.setSamplingInterval", { interval: 500 });
+session.post("Profiler.start");
+let written = false;
+function write() {
+  if (written) return;
+  written = true;
+  // The main thread's session answers synchronously, so this works in an exit handler.
+  session.post("Profiler.stop", (error, result) => {
+    if (!error) fs.writeFileSync(path.join(process.env.BENCH_PROFILE_DIR, process.pid + ".cpuprofile"), JSON.stringify(result.profile));
+  });
+}
+process.on("exit", write);
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => { write(); process.exit(130); });
+`;
+
+/** Where one Node.js process spent its CPU time during a no-op preview, from its CPU profile. */
+interface ProfileSummary {
+  stack: string;
+  /** "program" (the Pulumi program) or "dynamic provider". */
+  process: string;
+  file: string;
+  /** From the process's start of profiling to its end. */
+  wallMs: number;
+  /** Sampled time, by where the code comes from. */
+  byOrigin: Record<string, number>;
+  /** The functions with the most self time. */
+  topFunctions: { name: string; selfMs: number }[];
+}
+
+interface CpuProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+
+/** Which part of the process a function belongs to, from its script URL. */
+function originOf(frame: CpuProfileNode["callFrame"]): string {
+  const { url, functionName } = frame;
+  if (!url) return ["(garbage collector)", "(idle)", "(program)"].includes(functionName) ? functionName : "(native)";
+  if (/\/dist\/provider\//.test(url) || url.includes("pulumi-postmark")) return "pulumi-postmark";
+  if (url.includes("@grpc/") || url.includes("google-protobuf") || url.includes("/proto/")) return "gRPC and protobuf";
+  if (url.includes("/runtime/closure/")) return "@pulumi/pulumi closure serializer";
+  if (url.includes("@pulumi/pulumi") || url.includes("@pulumi/")) return "@pulumi/pulumi";
+  if (url.startsWith("node:internal/modules") || url.includes("source-map-support") || url.includes("require-from-string")) {
+    return "module loading";
+  }
+  if (url.startsWith("node:")) return "Node.js internals";
+  if (url.includes("/node_modules/")) return "other packages";
+  return "the program";
+}
+
+function summarizeProfiles(dir: string, stack: string): ProfileSummary[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((file) => file.endsWith(".cpuprofile"))
+    .map((file): ProfileSummary => {
+      const profile = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as {
+        nodes: CpuProfileNode[];
+        samples: number[];
+        timeDeltas: number[];
+        startTime: number;
+        endTime: number;
+      };
+      const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+      const selfUs = new Map<number, number>();
+      profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i + 1] ?? 0)));
+      const byOrigin: Record<string, number> = {};
+      const byFunction = new Map<string, number>();
+      for (const [id, us] of selfUs) {
+        const frame = byId.get(id)!.callFrame;
+        const origin = originOf(frame);
+        byOrigin[origin] = (byOrigin[origin] ?? 0) + us / 1000;
+        const name = `${frame.functionName || "(anonymous)"} ${frame.url ? `${frame.url.replace(/^.*node_modules\//, "").replace(/^file:\/\/.*\/dist\//, "dist/")}:${frame.lineNumber + 1}` : ""}`;
+        byFunction.set(name, (byFunction.get(name) ?? 0) + us / 1000);
+      }
+      const urls = profile.nodes.map((node) => node.callFrame.url);
+      return {
+        stack,
+        process: urls.some((url) => url.includes("cmd/dynamic-provider")) ? "dynamic provider" : urls.some((url) => url.includes("cmd/run")) ? "program" : "other",
+        file,
+        wallMs: Math.round((profile.endTime - profile.startTime) / 1000),
+        byOrigin: Object.fromEntries(
+          Object.entries(byOrigin)
+            .map(([origin, ms]): [string, number] => [origin, Math.round(ms)])
+            .sort((a, b) => b[1] - a[1]),
+        ),
+        topFunctions: [...byFunction]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 8)
+          .map(([name, ms]) => ({ name, selfMs: Math.round(ms) })),
+      };
+    })
+    // The plugin's launcher runs a `node -e` of its own to find the provider: not part of the preview's work.
+    .filter((summary) => summary.process !== "other");
+}
+
 type BenchReport = Awaited<ReturnType<typeof bench>>;
 
 /** First column left-aligned, the figures right-aligned. */
@@ -397,8 +733,9 @@ function formatTable(rows: string[][]): string {
     .join("\n");
 }
 
-function formatReport(report: BenchReport): string {
-  const number = (value: number) => value.toLocaleString("en-US");
+const number = (value: number) => value.toLocaleString("en-US");
+
+function formatScenario(report: ScenarioReport): string {
   const rows = [["phase", "wall ms", "API calls", "minimum", "floor ms", "x floor", "provider RSS MB", "floor RSS MB"]];
   for (const [name, phase] of Object.entries(report.phases)) {
     rows.push([
@@ -412,34 +749,67 @@ function formatReport(report: BenchReport): string {
       phase.floorProviderPeakRssMb.toFixed(1),
     ]);
   }
+  const minimumLines = Object.entries(report.phases)
+    .filter(([, phase]) => phase.minimum.length > 0)
+    .map(([name, phase]) => `  ${name}: ${phase.minimum.map((m) => `${m.calls} ${m.what}`).join("; ")}`);
   const offMinimum = Object.entries(report.phases)
     .filter(([, phase]) => phase.calls !== phase.minCalls)
     .map(([name, phase]) => {
       const routes = Object.entries(phase.callsByRoute).map(([route, count]) => `${route} x${count}`);
       return `  ${name}: ${phase.calls} calls, minimum ${phase.minCalls}: ${routes.join(", ")}`;
     });
-  const { machine } = report;
+  const stateRows = [["state per resource (B)", "entry", "__provider", "copies", "inputs", "outputs", "engine", "of which stack trace"]];
+  for (const kind of [...report.state.kinds, ...report.floorState.kinds]) {
+    stateRows.push([
+      `${kind.kind} (${kind.resources})`,
+      number(kind.entryBytes),
+      number(kind.providerBytes),
+      String(kind.providerCopies),
+      number(kind.inputBytes),
+      number(kind.outputBytes),
+      number(kind.engineBytes),
+      number(kind.stackTraceBytes),
+    ]);
+  }
+  const profiles = (report.previewProfiles ?? []).map((p) => {
+    const origins = Object.entries(p.byOrigin)
+      .filter(([, ms]) => ms > 0)
+      .map(([origin, ms]) => `${origin} ${number(ms)}`)
+      .join(", ");
+    const top = p.topFunctions.map((f) => `${f.name} ${number(f.selfMs)}`).join("; ");
+    return `  ${p.stack}, ${p.process} (${p.file}): ${number(p.wallMs)} ms profiled; self ms by origin: ${origins}\n    top: ${top}`;
+  });
   return [
-    `pulumi-postmark bench: ${report.n} servers, emulator latency ${report.latencyMs} ms per Servers API request`,
-    `Pulumi --parallel ${report.parallel} in every phase (the CLI's default here: ${defaultParallel}); ` +
-      `provider POSTMARK_MAX_CONCURRENT_REQUESTS ${report.maxConcurrentRequests}`,
-    `floor: the same phase for ${report.n} do-nothing dynamic resources, same engine, same run; ` +
-      "RSS: the peak (VmHWM) of the phase's dynamic provider process",
+    `== ${report.label}: ${report.resources} resources (floor: ${report.resources} do-nothing dynamic resources wired the same way)`,
     "",
     formatTable(rows),
     "",
+    `minimum API calls (what the provider cannot avoid):\n${minimumLines.join("\n")}`,
     offMinimum.length > 0 ? `API calls off the minimum:\n${offMinimum.join("\n")}` : "API calls: every phase at its minimum",
     ...report.warnings.map((warning) => `warning: ${warning}`),
     "",
-    `state per server: ${number(report.stateBytesPerServer)} B (its resource entry in \`pulumi stack export\`, compact JSON); ` +
-      `whole deployment / ${report.n}: ${number(report.deploymentBytesPerServer)} B`,
-    `serialized provider (__provider input) per server: ${number(report.providerBytesPerServer)} B, ` +
-      `and the entry holds it ${report.providerCopiesPerServer} times (counting inputs and outputs)`,
+    formatTable(stateRows),
+    "  (entry: the resource's compact JSON in `pulumi stack export`; __provider: the serialized provider, stored `copies` " +
+      "times; engine: URN, type, parent, provider reference, dependencies, timestamps, source position and stack trace)",
+    `whole deployment / resources (stack and default provider included): ${number(report.state.deploymentBytesPerResource)} B; ` +
+      `floor: ${number(report.floorState.deploymentBytesPerResource)} B`,
     `provider peak RSS: ${report.providerPeakRssMb.toFixed(1)} MB (highest VmHWM of ${report.providerProcesses} dynamic provider processes); ` +
       `the do-nothing provider's: ${report.floorProviderPeakRssMb.toFixed(1)} MB`,
+    ...(profiles.length > 0 ? ["", "no-op preview, CPU profiles (--cpu-prof):", ...profiles] : []),
+  ].join("\n");
+}
+
+function formatReport(report: BenchReport): string {
+  const { machine } = report;
+  return [
+    `pulumi-postmark bench: N = ${report.n} servers, emulator latency ${report.latencyMs} ms per request`,
+    `Pulumi --parallel ${report.parallel} in every phase (the CLI's default here: ${defaultParallel}); ` +
+      `provider POSTMARK_MAX_CONCURRENT_REQUESTS ${report.maxConcurrentRequests}`,
+    "RSS: the peak (VmHWM) of the phase's dynamic provider process",
     `machine: ${machine.cores} cores (${machine.cpuModel}), ${number(machine.totalMemoryMb)} MB memory, ` +
       `Node ${machine.node}, pulumi ${machine.pulumi}, ${machine.platform}; ` +
       `1-minute load average ${machine.loadAverage1m.atStart} at start, ${machine.loadAverage1m.atEnd} at end`,
+    ...report.scenarios.flatMap((scenario) => ["", formatScenario(scenario)]),
   ].join("\n");
 }
 
@@ -461,6 +831,8 @@ async function main(): Promise<number> {
   // them under a CLI still writing state would leave its files behind. `on`, not `once`: execa's
   // signal-exit re-raises the signal when it thinks it is alone, which would kill us mid-cleanup.
   const interruption = new AbortController();
+  // The Automation API adds an abort listener per CLI run (about a dozen per scenario), which Node warns about past 10.
+  setMaxListeners(100, interruption.signal);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
       if (interruption.signal.aborted) return;
