@@ -2,6 +2,8 @@
  * PostmarkDomain and PostmarkDomainVerification operations against the emulator over HTTP: request bodies, call
  * counts, the DNS records as outputs, Postmark's errors, adoption, and verification with and without a wait.
  */
+import * as fs from "fs";
+import * as path from "path";
 import { RunningEmulator, startEmulator } from "../../emulator/server";
 import { resolveClientSettings } from "../../provider/core/config";
 import { Values } from "../../provider/core/fields";
@@ -9,6 +11,7 @@ import { ResourceOperations } from "../../provider/core/operations";
 import { PostmarkClient } from "../../provider/core/postmarkClient";
 import { domainDeclaration } from "../../provider/resources/domain";
 import { domainVerificationDeclaration } from "../../provider/resources/domainVerification";
+import { senderSignatureDeclaration } from "../../provider/resources/senderSignature";
 import { EmulatorAdmin, LoggedRequest } from "../support/emulatorAdmin";
 
 const token = "unit-test-account-token-d0ma1n";
@@ -297,5 +300,20 @@ describe("PostmarkDomainVerification", () => {
   it("changing domainId replaces the verification", async () => {
     const { id, outs } = await verifications.create({ domainId });
     expect(verifications.diff(id, outs, { domainId: domainId + 1 }).replaces).toEqual(["domainId"]);
+  });
+});
+
+describe("docs/sending-identity.md", () => {
+  it("names every input and output of the three kinds", () => {
+    const docs = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "sending-identity.md"), "utf8");
+    for (const declaration of [domainDeclaration, domainVerificationDeclaration, senderSignatureDeclaration]) {
+      const names = [
+        ...declaration.fields.map((f) => f.input),
+        ...(declaration.options ?? []).map((f) => f.input),
+        ...declaration.outputs.map((o) => o.output),
+        ...(declaration.adopt ? [declaration.adopt.input] : []),
+      ];
+      expect(names.filter((name) => !docs.includes(`\`${name}\``))).toEqual([]);
+    }
   });
 });
