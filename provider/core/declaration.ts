@@ -57,6 +57,8 @@ export interface ResourceDeclaration {
    * after each write, so that the outputs are what a refresh would find.
    */
   readonly readAfterWrite?: boolean;
+  /** For the reference docs, where the endpoints do not say it all: what `pulumi destroy` does (a stream is archived, not deleted). */
+  readonly destroyDescription?: string;
   /** Inputs that steer the provider itself (e.g. validate before writing): checked like fields, never sent to Postmark, never diffed. */
   readonly options?: readonly Field[];
   /** How Postmark answers for an object that does not exist. */

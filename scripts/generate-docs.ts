@@ -1,0 +1,23 @@
+/**
+ * `npm run docs`: writes docs/resources/<Kind>.md for every registered resource kind (and the index), from the
+ * declarations, and removes pages of kinds no longer registered. The pages are checked in;
+ * tests/unit/referenceDocs.test.ts fails when one differs from what this writes.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { docsDir, referencePages } from "./referenceDocs";
+
+const pages = referencePages();
+fs.mkdirSync(docsDir, { recursive: true });
+for (const file of fs.readdirSync(docsDir)) {
+  if (file.endsWith(".md") && !pages.has(file)) {
+    fs.rmSync(path.join(docsDir, file));
+    process.stdout.write(`removed docs/resources/${file}\n`);
+  }
+}
+for (const [file, text] of pages) {
+  const target = path.join(docsDir, file);
+  const unchanged = fs.existsSync(target) && fs.readFileSync(target, "utf8") === text;
+  if (!unchanged) fs.writeFileSync(target, text);
+  process.stdout.write(`${unchanged ? "unchanged" : "wrote"} docs/resources/${file}\n`);
+}
