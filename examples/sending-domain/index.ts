@@ -4,7 +4,7 @@ import { PublishRecord } from "./dns/records";
 
 const config = new pulumi.Config();
 const domainName = config.require("domain"); // e.g. example.com, a zone you hold at your DNS provider
-const returnPathDomain = `pm-bounces.${domainName}`;
+const returnPathDomain = `${config.get("returnPathSubdomain") ?? "pm-bounces"}.${domainName}`;
 
 // Each DNS provider's module is loaded only when chosen, so the emulator twin runs without Cloudflare's plugin.
 const dnsProviders: Record<string, () => PublishRecord> = {
@@ -25,11 +25,12 @@ const domain = new PostmarkDomain("sending-domain", { name: domainName, returnPa
 const dkimRecord = publish("postmark-dkim", { type: "TXT", name: domain.dkimHost, content: domain.dkimTextValue });
 
 // 4. Postmark's checks, once both records exist; up waits for them (DNS takes a while to be seen), then fails
-//    naming the record that is still missing.
+//    naming the record that is still missing. A record replaced later (a new Return-Path domain, a new DKIM key)
+//    replaces the verification too, so its checks run again in the same `up`.
 const verification = new PostmarkDomainVerification(
   "sending-domain",
   { domainId: domain.domainId, waitTimeout: config.getNumber("waitTimeout") ?? 600 },
-  { dependsOn: [dkimRecord, returnPathRecord] },
+  { dependsOn: [dkimRecord, returnPathRecord], replaceWith: [dkimRecord, returnPathRecord] },
 );
 
 export const domainId = domain.domainId;

@@ -93,6 +93,23 @@ describe("examples/sending-domain's twin against the emulator: the DNS step is t
     expect(await admin.requests()).toEqual([]);
   });
 
+  it("a new Return-Path domain replaces its record, sets it on the domain and checks it again, in one up", async () => {
+    const [domain] = await admin.domains();
+    await test.stack.setConfig("returnPathSubdomain", { value: "bounces" });
+    await admin.clearRequests();
+    const up = await test.stack.up();
+    // The CNAME record is replaced, the domain edited, and the verification replaced with it (replaceWith).
+    expect(up.summary.resourceChanges).toEqual({ replace: 2, update: 1, same: 2 });
+    expect((await admin.requests()).map((r) => `${r.method} ${r.path}`)).toEqual([
+      `PUT /domains/${domain.ID}`,
+      `PUT /domains/${domain.ID}/verifyDkim`,
+      `PUT /domains/${domain.ID}/verifyReturnPath`,
+    ]);
+    expect((await admin.domains())[0]).toMatchObject({ ReturnPathDomain: "bounces.example.com", ReturnPathDomainVerified: true });
+    expect((await admin.dnsRecords()).filter((r) => r.Type === "CNAME").map((r) => r.Host)).toEqual(["bounces.example.com"]);
+    expect(up.outputs.returnPathVerified.value).toBe(true);
+  });
+
   it("destroy removes the domain and its records", async () => {
     await test.stack.destroy();
     expect(await admin.domains()).toEqual([]);

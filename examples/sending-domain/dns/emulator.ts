@@ -21,7 +21,8 @@ const emulatorDnsProvider: pulumi.dynamic.ResourceProvider = {
   },
   async diff(_id, olds, news) {
     const replaces = ["type", "name"].filter((key) => olds[key] !== news[key]);
-    return { changes: replaces.length > 0 || olds.content !== news.content, replaces, deleteBeforeReplace: true };
+    // A new name is a new record, made before the old one goes, as DNS providers' records are.
+    return { changes: replaces.length > 0 || olds.content !== news.content, replaces };
   },
   async update(_id, _olds, news) {
     await emulatorDns("PUT", news);
