@@ -141,8 +141,14 @@ export const domainVerificationDeclaration: ResourceDeclaration = {
     },
   ],
   options: [
-    { input: "dkim", api: "", type: "boolean", default: true, description: "Check the DKIM TXT record. Default: true." },
-    { input: "returnPath", api: "", type: "boolean", default: true, description: "Check the Return-Path CNAME. Default: true." },
+    { input: "dkim", api: "", type: "boolean", default: true, description: "Run Postmark's DKIM check (is the domain's key in a TXT record?)." },
+    {
+      input: "returnPath",
+      api: "",
+      type: "boolean",
+      default: true,
+      description: "Run Postmark's Return-Path check (does the Return-Path domain have its CNAME?); the domain must have a Return-Path domain.",
+    },
     {
       input: "waitTimeout",
       api: "",
@@ -150,8 +156,8 @@ export const domainVerificationDeclaration: ResourceDeclaration = {
       default: 0,
       rule: (seconds: number) => (seconds >= 0 && seconds <= maxWaitTimeoutSeconds ? undefined : `it must be from 0 to ${maxWaitTimeoutSeconds} seconds`),
       description:
-        "Seconds to wait for the checks to pass, polling with backoff; then `up` fails naming what is missing. Default: 0, " +
-        "check once and record the result (the next `up` checks again what has not passed).",
+        "Seconds (at most 3600) to wait for the checks to pass, polling with backoff; then `up` fails naming what is missing. " +
+        "0: check once and record the result (the next `up` checks again what has not passed).",
     },
   ],
   outputs: [
