@@ -58,6 +58,17 @@ export class ResourceOperations {
       scopeChanged = news.serverId === unknownValue || news.serverToken !== olds.serverToken;
     }
     const replacing = [...replaces];
+    // The engine creates a replacement from the program's inputs: with the adoption input still set, it would
+    // adopt the old object again (for a server deleted first: fail after deleting it). Stop before any change.
+    const adoptInput = this.declaration.adopt?.input;
+    if (replacing.length > 0 && adoptInput && news[adoptInput] !== undefined && news[adoptInput] !== null) {
+      const { noun } = this.declaration;
+      throw new PostmarkProviderError(
+        `${this.declaration.kind} "${this.declaration.label(olds)}": ${replacing.join(", ")} changed, which replaces the ${noun}, ` +
+          `but ${adoptInput} (${news[adoptInput]}) is still set, so the replacement would adopt the old ${noun} again. Remove ` +
+          `${adoptInput} from the program (it did its work when the ${noun} came into the stack) and run again.`,
+      );
+    }
     return {
       changes: changes.length > 0 || replacing.length > 0 || scopeChanged || (this.declaration.hooks?.outstanding?.(olds, news) ?? false),
       replaces: replacing,

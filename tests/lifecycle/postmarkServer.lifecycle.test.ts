@@ -196,6 +196,23 @@ describe("PostmarkServer through pulumi up, preview, refresh and destroy", () =>
     await expectNoPlaintextSecrets();
   });
 
+  it("a change that replaces an adopted server waits for adoptServerId to go, then makes a new server", async () => {
+    const adopted = (await storedByName("Legacy"))!;
+    const replacing = { name: "Legacy", color: "Grey", trackOpens: true, deliveryType: "Sandbox" };
+    await setServers({ billing: { ...billing, trackOpens: false, deliveryType: "Sandbox" }, alerts, legacy: { ...replacing, adoptServerId: adopted.ID } });
+    await admin.clearRequests();
+    const text = await failureText(test.stack.preview());
+    expect(text).toContain(`adoptServerId (${adopted.ID}) is still set, so the replacement would adopt the old server again`);
+    expect(await apiCalls()).toEqual([]);
+    await setServers({ billing: { ...billing, trackOpens: false, deliveryType: "Sandbox" }, alerts, legacy: replacing });
+    await test.stack.up();
+    expect(await apiCalls()).toEqual([`DELETE /servers/${adopted.ID}`, "GET /servers", "POST /servers"]);
+    const now = (await storedByName("Legacy"))!;
+    expect(now.ID).not.toBe(adopted.ID);
+    expect(now).toMatchObject({ DeliveryType: "Sandbox", TrackOpens: true });
+    expect((await test.stack.preview()).changeSummary).toEqual({ same: 4 });
+  });
+
   it("PostmarkServer.get reads a server without managing it: dropping it never deletes the server", async () => {
     const outside = await admin.createByHand({ Name: "Outside" });
     await test.stack.setConfig("reads", { value: JSON.stringify({ outside: outside.ID }) });

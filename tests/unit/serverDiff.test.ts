@@ -93,3 +93,19 @@ describe("diff shows exactly what will change, and nothing else", () => {
     expect(operations.diff("7", oldOutputs(["name"]), { name: "Billing", adoptServerId: 99 }).changes).toBe(false);
   });
 });
+
+describe("a replacement never adopts again", () => {
+  it("a change that replaces an adopted server fails while adoptServerId is still set, naming what to do", () => {
+    const olds = oldOutputs(["name", "deliveryType"], { adoptServerId: 7 });
+    expect(() => operations.diff("7", olds, { name: "Billing", deliveryType: "Sandbox", adoptServerId: 7 })).toThrow(
+      'PostmarkServer "Billing": deliveryType changed, which replaces the server, but adoptServerId (7) is still set, so the ' +
+        "replacement would adopt the old server again. Remove adoptServerId from the program (it did its work when the server " +
+        "came into the stack) and run again.",
+    );
+  });
+
+  it("without adoptServerId the same change is an ordinary replacement", () => {
+    const olds = oldOutputs(["name", "deliveryType"], { adoptServerId: 7 });
+    expect(operations.diff("7", olds, { name: "Billing", deliveryType: "Sandbox" }).replaces).toEqual(["deliveryType"]);
+  });
+});
