@@ -22,7 +22,7 @@ type ScenarioName = "servers" | "environment";
 type PhaseName = "create" | "preview" | "refresh" | "update" | "destroy";
 const phaseNames: PhaseName[] = ["create", "preview", "refresh", "update", "destroy"];
 
-const usage = `Usage: npm run bench -- [--n N] [--scenario S] [--latency-ms M] [--parallel P] [--cpu-prof DIR] [--json]
+const usage = `Usage: npm run bench -- [--n N] [--scenario S] [--latency-ms M] [--parallel P] [--node-modules DIR] [--cpu-prof DIR] [--json]
 
 Times five phases through the real Pulumi CLI against a local Postmark emulator: up (create), a preview with
 no changes, refresh, up (one field changed on every resource) and destroy, for two stacks:
@@ -37,6 +37,9 @@ engine's floor), and its API calls next to the fewest that can do it.
   --latency-ms M   milliseconds the emulator adds to every request, 0 to 60000 (default 50)
   --parallel P     Pulumi's --parallel for every phase, 1 to 1000 (default: the CLI's own,
                    4 per core: ${defaultParallel} here)
+  --node-modules DIR
+                   run the stacks against this node_modules instead of the repo's (e.g. one whose
+                   pulumi-postmark is an older build, for before and after figures)
   --cpu-prof DIR   after each timed no-op preview, run one more with the Node.js processes (the program
                    and the dynamic provider) profiled, write the profiles to DIR and print where the time goes
   --json           print the figures as one JSON object on stdout, progress on stderr
@@ -52,6 +55,7 @@ interface BenchOptions {
   latencyMs: number;
   parallel: number;
   cpuProfileDir?: string;
+  nodeModules?: string;
   json: boolean;
 }
 
@@ -88,6 +92,13 @@ function parseArgs(argv: string[]): BenchOptions | "help" {
     }
     if (flag === "--cpu-prof") {
       options.cpuProfileDir = path.resolve(valueOf());
+      continue;
+    }
+    if (flag === "--node-modules") {
+      options.nodeModules = path.resolve(valueOf());
+      if (!fs.existsSync(path.join(options.nodeModules, "pulumi-postmark", "package.json"))) {
+        throw new UsageError(`--node-modules ${options.nodeModules} holds no pulumi-postmark`);
+      }
       continue;
     }
     const spec = numericFlags[flag];
@@ -505,7 +516,7 @@ async function benchScenario(
   const doNothing = await openBenchStack(
     `${resources} do-nothing resources`,
     `${scenario.name}-floor`,
-    { program: scenario.floorProgram, config, stackName: `${scenario.name}-floor` },
+    { program: scenario.floorProgram, config, stackName: `${scenario.name}-floor`, nodeModules: options.nodeModules },
     cleanups,
   );
   const postmark = await openBenchStack(
@@ -515,6 +526,7 @@ async function benchScenario(
       program: scenario.program,
       config,
       stackName: `${scenario.name}-postmark`,
+      nodeModules: options.nodeModules,
       env: { POSTMARK_API_URL: emulator.url, POSTMARK_ACCOUNT_TOKEN: emulator.accountToken, POSTMARK_MAX_CONCURRENT_REQUESTS: maxConcurrentRequests },
     },
     cleanups,
@@ -602,6 +614,7 @@ async function bench(options: BenchOptions, cleanups: (() => Promise<void>)[], s
   const cpus = os.cpus();
   return {
     n: options.n,
+    package: packageUnderTest(options.nodeModules),
     latencyMs: options.latencyMs,
     parallel: options.parallel,
     maxConcurrentRequests: Number(process.env.POSTMARK_MAX_CONCURRENT_REQUESTS || "4"),
@@ -644,6 +657,18 @@ function write() {
 process.on("exit", write);
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => { write(); process.exit(130); });
 `;
+
+/** Which pulumi-postmark the stacks load: where it lives, and its git commit when it is a checkout. */
+function packageUnderTest(nodeModules = path.join(__dirname, "..", "..", "node_modules")): string {
+  const root = fs.realpathSync(path.join(nodeModules, "pulumi-postmark"));
+  let commit = "";
+  try {
+    commit = execFileSync("git", ["-C", root, "log", "-1", "--format=%h"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    // Not a checkout (an npm install, an export): the path says what it is.
+  }
+  return commit ? `${root} at ${commit}` : root;
+}
 
 /** Where one Node.js process spent its CPU time during a no-op preview, from its CPU profile. */
 interface ProfileSummary {
@@ -805,7 +830,7 @@ function formatScenario(report: ScenarioReport): string {
 function formatReport(report: BenchReport): string {
   const { machine } = report;
   return [
-    `pulumi-postmark bench: N = ${report.n} servers, emulator latency ${report.latencyMs} ms per request`,
+    `pulumi-postmark bench (${report.package}): N = ${report.n} servers, emulator latency ${report.latencyMs} ms per request`,
     `Pulumi --parallel ${report.parallel} in every phase (the CLI's default here: ${defaultParallel}); ` +
       `provider POSTMARK_MAX_CONCURRENT_REQUESTS ${report.maxConcurrentRequests}`,
     "RSS: the peak (VmHWM) of the phase's dynamic provider process",
