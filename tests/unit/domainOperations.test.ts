@@ -4,45 +4,28 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { RunningEmulator, startEmulator } from "../../emulator/server";
-import { resolveClientSettings } from "../../provider/core/config";
 import { Values } from "../../provider/core/fields";
 import { ResourceOperations } from "../../provider/core/operations";
-import { PostmarkClient } from "../../provider/core/postmarkClient";
 import { domainDeclaration } from "../../provider/resources/domain";
 import { domainVerificationDeclaration } from "../../provider/resources/domainVerification";
 import { senderSignatureDeclaration } from "../../provider/resources/senderSignature";
-import { EmulatorAdmin, LoggedRequest } from "../support/emulatorAdmin";
+import { failureOf, useOperationsEmulator } from "../support/operationsHarness";
 
 const token = "unit-test-account-token-d0ma1n";
 
-let emulator: RunningEmulator;
-let admin: EmulatorAdmin;
-let client: PostmarkClient;
+const { admin, calls, client } = useOperationsEmulator({ token, seed: 3, maxAttempts: 3 });
 let domains: ResourceOperations;
 let verifications: ResourceOperations;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ token, seed: 3 });
-  admin = new EmulatorAdmin(emulator.url);
-  client = new PostmarkClient({
-    ...resolveClientSettings(() => undefined, { POSTMARK_ACCOUNT_TOKEN: token, POSTMARK_API_URL: emulator.url }),
-    retryBaseDelayMs: 1,
-    maxAttempts: 3,
-  });
-});
-afterAll(async () => emulator?.stop());
 beforeEach(async () => {
   await admin.settings({ faults: "" });
   await admin.reset();
   // A new provider process for each test.
-  domains = new ResourceOperations(domainDeclaration, () => client);
-  verifications = new ResourceOperations(domainVerificationDeclaration, () => client);
+  domains = new ResourceOperations(domainDeclaration, client);
+  verifications = new ResourceOperations(domainVerificationDeclaration, client);
 });
 
 const listing = "GET /domains?count=500&offset=0 200";
-const calls = async () => (await admin.requests()).map((r: LoggedRequest) => `${r.method} ${r.path} ${r.status}`);
-const failureOf = (run: Promise<unknown>) => run.then(() => new Error("expected a failure"), (e: Error) => e);
 const reasons = (operations: ResourceOperations, news: Values) => operations.check({}, news).failures.map((f) => `${f.property}: ${f.reason}`);
 
 /** A domain made through the provider, its calls forgotten. */

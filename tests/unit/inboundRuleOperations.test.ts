@@ -2,55 +2,30 @@
  * PostmarkInboundRule's operations against the emulator over HTTP: no GET by ID (read pages the list), no edit
  * (a changed rule replaces), a duplicate named by ID, lost-create recovery.
  */
-import { RunningEmulator, startEmulator } from "../../emulator/server";
-import { resolveClientSettings } from "../../provider/core/config";
 import { Values } from "../../provider/core/fields";
 import { ResourceOperations } from "../../provider/core/operations";
-import { PostmarkClient } from "../../provider/core/postmarkClient";
 import { inboundRuleDeclaration } from "../../provider/resources/inboundRule";
-import { EmulatorAdmin, LoggedRequest } from "../support/emulatorAdmin";
+import { failureOf, useOperationsEmulator } from "../support/operationsHarness";
 
 const token = "unit-test-account-token-inbound-rules";
 
-let emulator: RunningEmulator;
-let admin: EmulatorAdmin;
-let client: PostmarkClient;
+const { admin, calls, client } = useOperationsEmulator({ token, seed: 5 });
 let operations: ResourceOperations;
 let serverId: number;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ token, seed: 5 });
-  admin = new EmulatorAdmin(emulator.url);
-  client = new PostmarkClient({
-    ...resolveClientSettings(() => undefined, { POSTMARK_ACCOUNT_TOKEN: token, POSTMARK_API_URL: emulator.url }),
-    retryBaseDelayMs: 1,
-    maxAttempts: 4,
-  });
-});
-afterAll(async () => emulator?.stop());
 beforeEach(async () => {
   await admin.settings({ faults: "", faultQueue: [], createFaultQueue: [] });
   await admin.inboundRuleSettings({ removalUnavailable: false });
   await admin.reset();
   serverId = (await admin.createByHand({ Name: "Inbound" })).ID;
-  await client.serverToken(String(serverId));
-  operations = new ResourceOperations(inboundRuleDeclaration, () => client);
+  await client().serverToken(String(serverId));
+  operations = new ResourceOperations(inboundRuleDeclaration, client);
   await admin.clearRequests();
 });
 
-const calls = async () => (await admin.requests()).map((r: LoggedRequest) => `${r.method} ${r.path} ${r.status}`);
 const listing = (offset = 0) => `GET /triggers/inboundrules?count=500&offset=${offset} 200`;
 const rules = async () => (await admin.inboundRules(serverId)).map((r) => r.Rule);
 
-async function failureOf(run: Promise<unknown>): Promise<Error> {
-  try {
-    await run;
-  } catch (e) {
-    if (e instanceof Error) return e;
-    throw new Error(`the operation threw ${Object.prototype.toString.call(e)}, not an Error`);
-  }
-  throw new Error("expected the operation to fail");
-}
 const checked = (news: Values, olds: Values = {}) => {
   const outcome = operations.check(olds, news);
   expect(outcome.failures).toEqual([]);

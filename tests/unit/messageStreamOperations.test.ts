@@ -2,28 +2,15 @@
  * PostmarkMessageStream's operations against the emulator over HTTP: the server token, check rules, the calls
  * and bodies of create, read, edit and archive, default streams, unarchiving, lost-create recovery and adoption.
  */
-import { inspect } from "util";
-import { RunningEmulator, startEmulator } from "../../emulator/server";
-import { resolveClientSettings } from "../../provider/core/config";
 import { unknownValue, Values } from "../../provider/core/fields";
 import { ResourceOperations } from "../../provider/core/operations";
-import { Call, PostmarkClient } from "../../provider/core/postmarkClient";
 import { messageStreamDeclaration } from "../../provider/resources/messageStream";
-import { EmulatorAdmin, LoggedRequest, StoredServer } from "../support/emulatorAdmin";
+import { StoredServer } from "../support/emulatorAdmin";
+import { printed, RecordingClient, useOperationsEmulator } from "../support/operationsHarness";
 
 const accountToken = "unit-test-account-token-streams-8d2e";
 
-/** A provider process's client that also remembers what it sent, to assert request bodies. */
-class RecordingClient extends PostmarkClient {
-  readonly sent: { method: string; path: string; body?: Values }[] = [];
-  override send<T>(call: Call): Promise<T> {
-    this.sent.push({ method: call.method, path: call.path, ...(call.body !== undefined && { body: call.body }) });
-    return super.send<T>(call);
-  }
-}
-
-let emulator: RunningEmulator;
-let admin: EmulatorAdmin;
+const { admin, calls, newClient } = useOperationsEmulator({ token: accountToken, seed: 11 });
 let client: RecordingClient;
 let operations: ResourceOperations;
 let server: StoredServer;
@@ -31,19 +18,10 @@ let serverToken: string;
 
 /** A new provider process: its own client (so no server token is known yet) and operations. */
 function newProcess(): void {
-  client = new RecordingClient({
-    ...resolveClientSettings(() => undefined, { POSTMARK_ACCOUNT_TOKEN: accountToken, POSTMARK_API_URL: emulator.url }),
-    retryBaseDelayMs: 1,
-    maxAttempts: 4,
-  });
+  client = newClient(RecordingClient);
   operations = new ResourceOperations(messageStreamDeclaration, () => client);
 }
 
-beforeAll(async () => {
-  emulator = await startEmulator({ token: accountToken, seed: 11 });
-  admin = new EmulatorAdmin(emulator.url);
-});
-afterAll(async () => emulator?.stop());
 beforeEach(async () => {
   await admin.settings({ faults: "", faultQueue: [], createFaultQueue: [], missingServer: "404" });
   await admin.messageStreamSettings({ customUnsubscribeHandling: false, archiveUnavailable: false });
@@ -55,7 +33,6 @@ beforeEach(async () => {
 });
 afterEach(() => jest.restoreAllMocks());
 
-const calls = async () => (await admin.requests()).map((r: LoggedRequest) => `${r.method} ${r.path} ${r.status}`);
 const tokenLookup = () => `GET /servers/${server.ID} 200`;
 /** The one listing a run makes before its first create on a server, archived streams included. */
 const listing = "GET /message-streams?MessageStreamType=All&IncludeArchivedStreams=true 200";
@@ -68,9 +45,6 @@ async function created(inputs: Values): Promise<{ id: string; outs: Values }> {
   client.sent.length = 0;
   return result;
 }
-
-/** Everything an error shows when printed in full. */
-const printed = (error: unknown) => inspect(error, { depth: Infinity, showHidden: true }) + JSON.stringify(error) + String((error as Error).stack);
 
 describe("the server's token", () => {
   it("is looked up once per process with the account token, whatever the number of operations on that server", async () => {

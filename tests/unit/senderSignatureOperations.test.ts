@@ -3,41 +3,24 @@
  * outputs read from EmailAddress/ReplyToEmailAddress, Name in every edit, confirmation never waited for,
  * Postmark's refusals (503, 504, 501 as 422 or 404), adoption and lost-create recovery.
  */
-import { RunningEmulator, startEmulator } from "../../emulator/server";
-import { resolveClientSettings } from "../../provider/core/config";
 import { Values } from "../../provider/core/fields";
 import { ResourceOperations } from "../../provider/core/operations";
-import { PostmarkClient } from "../../provider/core/postmarkClient";
 import { senderSignatureDeclaration } from "../../provider/resources/senderSignature";
-import { EmulatorAdmin, LoggedRequest } from "../support/emulatorAdmin";
+import { failureOf, useOperationsEmulator } from "../support/operationsHarness";
 
 const token = "unit-test-account-token-51gn";
 
-let emulator: RunningEmulator;
-let admin: EmulatorAdmin;
-let client: PostmarkClient;
+const { admin, calls, client } = useOperationsEmulator({ token, seed: 5, maxAttempts: 3 });
 let signatures: ResourceOperations;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ token, seed: 5 });
-  admin = new EmulatorAdmin(emulator.url);
-  client = new PostmarkClient({
-    ...resolveClientSettings(() => undefined, { POSTMARK_ACCOUNT_TOKEN: token, POSTMARK_API_URL: emulator.url }),
-    retryBaseDelayMs: 1,
-    maxAttempts: 3,
-  });
-});
-afterAll(async () => emulator?.stop());
 beforeEach(async () => {
   await admin.settings({ faults: "" });
   await admin.senderSettings({ missingSignature: "422" });
   await admin.reset();
-  signatures = new ResourceOperations(senderSignatureDeclaration, () => client);
+  signatures = new ResourceOperations(senderSignatureDeclaration, client);
 });
 
 const listing = "GET /senders?count=500&offset=0 200";
-const calls = async () => (await admin.requests()).map((r: LoggedRequest) => `${r.method} ${r.path} ${r.status}`);
-const failureOf = (run: Promise<unknown>) => run.then(() => new Error("expected a failure"), (e: Error) => e);
 const reasons = (news: Values) => signatures.check({}, news).failures.map((f) => `${f.property}: ${f.reason}`);
 
 /** The request bodies the emulator received are not logged, so a field's effect is read back from the store. */

@@ -3,44 +3,29 @@
  * errors, retries and lost-create recovery.
  */
 import { inspect } from "util";
-import { RunningEmulator, startEmulator } from "../../emulator/server";
 import { resolveClientSettings } from "../../provider/core/config";
 import { PostmarkApiError } from "../../provider/core/errors";
 import { Values as Outputs } from "../../provider/core/fields";
 import { ResourceOperations } from "../../provider/core/operations";
 import { PostmarkClient } from "../../provider/core/postmarkClient";
 import { serverDeclaration } from "../../provider/resources/server";
-import { EmulatorAdmin, LoggedRequest } from "../support/emulatorAdmin";
+import { useOperationsEmulator } from "../support/operationsHarness";
 
 const token = "unit-test-account-token-5f1c";
 
-let emulator: RunningEmulator;
-let admin: EmulatorAdmin;
+const { admin, calls, client, emulator } = useOperationsEmulator({ token, seed: 7 });
 let operations: ResourceOperations;
-let client: PostmarkClient;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ token, seed: 7 });
-  admin = new EmulatorAdmin(emulator.url);
-  client = new PostmarkClient({
-    ...resolveClientSettings(() => undefined, { POSTMARK_ACCOUNT_TOKEN: token, POSTMARK_API_URL: emulator.url }),
-    retryBaseDelayMs: 1,
-    maxAttempts: 4,
-  });
-});
-afterAll(async () => emulator?.stop());
 beforeEach(async () => {
   await admin.settings({ faults: "", deleteDisabled: false, missingServer: "404" });
   await admin.reset();
   // A new provider process for each test: it knows nothing of the servers made before it.
-  operations = new ResourceOperations(serverDeclaration, () => client);
+  operations = new ResourceOperations(serverDeclaration, client);
 });
 
 /** The one listing a run makes before its first create, to know which servers existed before it
  * (fault queues start with "none" to let it through). */
 const snapshot = "GET /servers?count=100&offset=0 200";
-
-const calls = async () => (await admin.requests()).map((r: LoggedRequest) => `${r.method} ${r.path} ${r.status}`);
 
 /** Creates a server through the provider and forgets the calls it took. */
 async function created(inputs: Record<string, unknown>): Promise<{ id: string; outs: Outputs }> {
@@ -303,7 +288,7 @@ describe("retries", () => {
 
   it("a wrong token (401) is not retried and its error carries no token", async () => {
     const client = new PostmarkClient({
-      ...resolveClientSettings(() => undefined, { POSTMARK_ACCOUNT_TOKEN: "wrong-token-ab12", POSTMARK_API_URL: emulator.url }),
+      ...resolveClientSettings(() => undefined, { POSTMARK_ACCOUNT_TOKEN: "wrong-token-ab12", POSTMARK_API_URL: emulator().url }),
       retryBaseDelayMs: 1,
     });
     const failure = await client.getServer("1").catch((e) => e);

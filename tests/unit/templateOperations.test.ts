@@ -2,59 +2,34 @@
  * PostmarkTemplate's operations against the emulator over HTTP: check with no API call, read after write,
  * partial edits, layouts, Postmark's errors made clear, lost-create recovery, validation before writing.
  */
-import { RunningEmulator, startEmulator } from "../../emulator/server";
-import { resolveClientSettings } from "../../provider/core/config";
 import { unknownValue, Values } from "../../provider/core/fields";
 import { ResourceOperations } from "../../provider/core/operations";
-import { PostmarkClient } from "../../provider/core/postmarkClient";
 import { templateDeclaration } from "../../provider/resources/template";
-import { EmulatorAdmin, LoggedRequest, StoredTemplate } from "../support/emulatorAdmin";
+import { StoredTemplate } from "../support/emulatorAdmin";
+import { failureOf, useOperationsEmulator } from "../support/operationsHarness";
 
 const token = "unit-test-account-token-templates";
 
-let emulator: RunningEmulator;
-let admin: EmulatorAdmin;
-let client: PostmarkClient;
+const { admin, calls, client } = useOperationsEmulator({ token, seed: 11 });
 let operations: ResourceOperations;
 let serverId: number;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ token, seed: 11 });
-  admin = new EmulatorAdmin(emulator.url);
-  client = new PostmarkClient({
-    ...resolveClientSettings(() => undefined, { POSTMARK_ACCOUNT_TOKEN: token, POSTMARK_API_URL: emulator.url }),
-    retryBaseDelayMs: 1,
-    maxAttempts: 4,
-  });
-});
-afterAll(async () => emulator?.stop());
 beforeEach(async () => {
   await admin.settings({ faults: "", faultQueue: [], createFaultQueue: [] });
   await admin.templateSettings({ deletedTemplatesReadable: false });
   await admin.reset();
   serverId = (await admin.createByHand({ Name: "Templates" })).ID;
   // The server's token is found once per process; found here so that the call lists below are the template calls.
-  await client.serverToken(String(serverId));
+  await client().serverToken(String(serverId));
   // A new provider process for each test: it knows nothing of the templates made before it.
-  operations = new ResourceOperations(templateDeclaration, () => client);
+  operations = new ResourceOperations(templateDeclaration, client);
   await admin.clearRequests();
 });
 
-const calls = async () => (await admin.requests()).map((r: LoggedRequest) => `${r.method} ${r.path} ${r.status}`);
 /** The one listing a run makes before its first create on a server, to know which templates existed before it. */
 const listing = "GET /templates?Count=500&Offset=0 200";
 const stored = async (id: string | number): Promise<StoredTemplate> =>
   (await admin.templates(serverId)).find((t) => t.TemplateId === Number(String(id).split("/").pop()))!;
-/** The Error an operation fails with (anything else thrown, a Promise say, fails the test). */
-async function failureOf(run: Promise<unknown>): Promise<Error> {
-  try {
-    await run;
-  } catch (e) {
-    if (e instanceof Error) return e;
-    throw new Error(`the operation threw ${Object.prototype.toString.call(e)}, not an Error`);
-  }
-  throw new Error("expected the operation to fail");
-}
 
 const layoutHtml = "<html><body><header>ACME</header>{{{@content}}}</body></html>";
 const layoutText = "ACME\n\n{{{@content}}}";

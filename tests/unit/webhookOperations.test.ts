@@ -3,14 +3,11 @@
  * partial edits of triggers, headers and auth, Postmark's refusals, lost-create recovery without twins,
  * adoption, and webhooks (or servers) deleted by hand. HttpAuth and header values never appear in a message.
  */
-import { inspect } from "util";
-import { RunningEmulator, startEmulator } from "../../emulator/server";
-import { resolveClientSettings } from "../../provider/core/config";
 import { unknownValue, Values } from "../../provider/core/fields";
 import { ResourceOperations } from "../../provider/core/operations";
-import { Call, PostmarkClient } from "../../provider/core/postmarkClient";
 import { webhookDeclaration } from "../../provider/resources/webhook";
-import { EmulatorAdmin, LoggedRequest, StoredServer } from "../support/emulatorAdmin";
+import { StoredServer } from "../support/emulatorAdmin";
+import { printed, RecordingClient, useOperationsEmulator } from "../support/operationsHarness";
 
 const accountToken = "unit-test-account-token-webhooks-3f9a";
 const url = "https://hooks.example.com/postmark";
@@ -20,17 +17,7 @@ const headerValue = "header-value-s3cret-27";
 const httpAuth = { username: "postmark", password };
 const httpHeaders = [{ name: "X-Hook-Key", value: headerValue }];
 
-/** A provider process's client that also remembers what it sent, to assert request bodies. */
-class RecordingClient extends PostmarkClient {
-  readonly sent: { method: string; path: string; body?: Values }[] = [];
-  override send<T>(call: Call): Promise<T> {
-    this.sent.push({ method: call.method, path: call.path, ...(call.body !== undefined && { body: call.body }) });
-    return super.send<T>(call);
-  }
-}
-
-let emulator: RunningEmulator;
-let admin: EmulatorAdmin;
+const { admin, calls, newClient } = useOperationsEmulator({ token: accountToken, seed: 13 });
 let client: RecordingClient;
 let operations: ResourceOperations;
 let server: StoredServer;
@@ -38,19 +25,10 @@ let serverToken: string;
 
 /** A new provider process: its own client (so no server token is known yet) and operations. */
 function newProcess(): void {
-  client = new RecordingClient({
-    ...resolveClientSettings(() => undefined, { POSTMARK_ACCOUNT_TOKEN: accountToken, POSTMARK_API_URL: emulator.url }),
-    retryBaseDelayMs: 1,
-    maxAttempts: 4,
-  });
+  client = newClient(RecordingClient);
   operations = new ResourceOperations(webhookDeclaration, () => client);
 }
 
-beforeAll(async () => {
-  emulator = await startEmulator({ token: accountToken, seed: 13 });
-  admin = new EmulatorAdmin(emulator.url);
-});
-afterAll(async () => emulator?.stop());
 beforeEach(async () => {
   await admin.settings({ faults: "", faultQueue: [], createFaultQueue: [], missingServer: "404" });
   await admin.reset();
@@ -59,12 +37,9 @@ beforeEach(async () => {
   newProcess();
 });
 
-const calls = async () => (await admin.requests()).map((r: LoggedRequest) => `${r.method} ${r.path} ${r.status}`);
 const tokenLookup = () => `GET /servers/${server.ID} 200`;
 const webhooks = () => admin.webhooks(server.ID);
 const sentBodies = () => client.sent.filter((c) => c.method !== "GET").map((c) => `${c.method} ${c.path} ${JSON.stringify(c.body)}`);
-/** Everything an error shows when printed in full. */
-const printed = (error: unknown) => inspect(error, { depth: Infinity, showHidden: true }) + JSON.stringify(error) + String((error as Error).stack);
 const expectNoSecrets = (text: string) => {
   for (const secret of [password, headerValue, serverToken, accountToken]) expect(text).not.toContain(secret);
 };
