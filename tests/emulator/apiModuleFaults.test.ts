@@ -1,7 +1,5 @@
 /** Faults, latency, the fault queue and the request log apply to every API module, not only the Servers API. */
-import { postmarkError, useEmulator } from "./emulatorHarness";
-
-const droppedConnection = /socket hang up|ECONNRESET/;
+import { droppedConnection, postmarkError, useEmulator } from "./emulatorHarness";
 
 describe("faults on the Message Streams and Webhooks APIs", () => {
   const pm = useEmulator();

@@ -4,47 +4,21 @@
  */
 import { createPublicKey } from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { AccountClient, Errors } from "postmark";
-import { RunningEmulator, startEmulator } from "../../emulator/server";
 import { EmulatorAdmin } from "../support/emulatorAdmin";
-import { postmarkError, request, serverTokenHeaders, token, useEmulator } from "./emulatorHarness";
+import { domainAuthenticationFieldOrder } from "./domainFieldOrder";
+import { droppedConnection, okJson, postmarkError, serverTokenHeaders, token, useEmulator, useStateFileEmulator } from "./emulatorHarness";
 
-const droppedConnection = /socket hang up|ECONNRESET/;
 const dkimHost = (domain: string) => expect.stringMatching(new RegExp(`^\\d{14}pm\\._domainkey\\.${domain.replace(/\./g, "\\.")}$`));
 const dkimValue = expect.stringMatching(/^k=rsa;p=MIGf[A-Za-z0-9+/]+=*$/);
 
 /** Every field GET /domains/{id} returns, in Postmark's order. */
-const domainFieldOrder = [
-  "Name",
-  "SPFVerified",
-  "SPFHost",
-  "SPFTextValue",
-  "DKIMVerified",
-  "WeakDKIM",
-  "DKIMHost",
-  "DKIMTextValue",
-  "DKIMPendingHost",
-  "DKIMPendingTextValue",
-  "DKIMRevokedHost",
-  "DKIMRevokedTextValue",
-  "SafeToRemoveRevokedKeyFromDNS",
-  "DKIMUpdateStatus",
-  "ReturnPathDomain",
-  "ReturnPathDomainVerified",
-  "ReturnPathDomainCNAMEValue",
-  "ID",
-];
+const domainFieldOrder = ["Name", ...domainAuthenticationFieldOrder, "ID"];
 
 describe("Domains API", () => {
   const pm = useEmulator();
   const admin = () => pm.admin();
-  const create = async (body: Record<string, unknown>) => {
-    const res = await pm.call("POST", "/domains", body);
-    if (res.status !== 200) throw new Error(`create failed: ${res.status} ${res.text}`);
-    return res.json;
-  };
+  const create = (body: Record<string, unknown>) => okJson("create", pm.call("POST", "/domains", body));
   const get = async (id: number) => (await pm.call("GET", `/domains/${id}`)).json;
   /** A domain whose first DKIM key is published and verified. */
   const verifiedDomain = async (name: string) => {
@@ -501,21 +475,7 @@ describe("Domains API", () => {
 });
 
 describe("domains in the state file", () => {
-  let dir: string;
-  let stateFile: string;
-  let emulator: RunningEmulator | undefined;
-  const start = async () => (emulator = await startEmulator({ token, stateFile }));
-  const api = (method: string, route: string, body?: unknown) => request(emulator!.url, route, { method, body });
-
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "postmark-emulator-domains-"));
-    stateFile = path.join(dir, "state.json");
-  });
-  afterEach(async () => {
-    await emulator?.stop();
-    emulator = undefined;
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const { stateFile, emulator, start, stop, api, readState } = useStateFileEmulator("postmark-emulator-domains-");
 
   test("domains, their verification, the DNS and the next ID survive a restart", async () => {
     await start();
@@ -528,9 +488,9 @@ describe("domains in the state file", () => {
     await api("DELETE", `/domains/${dropped.ID}`);
     const before = (await api("GET", `/domains/${kept.ID}`)).json;
     const dnsBefore = await admin.dnsRecords();
-    const state = JSON.parse(fs.readFileSync(stateFile, "utf8"));
+    const state = readState();
     expect(state).toMatchObject({ nextDomainId: 3, domains: [before], dnsRecords: dnsBefore });
-    await emulator!.stop();
+    await stop();
 
     await start();
     expect(before.DKIMVerified).toBe(true);
@@ -550,7 +510,7 @@ describe("domains in the state file", () => {
 
 describe("the official postmark AccountClient on domains", () => {
   const pm = useEmulator();
-  const client = () => new AccountClient(token, { useHttps: false, requestHost: pm.emulator.url.replace(/^http:\/\//, "") });
+  const client = () => new AccountClient(token, pm.officialClientOptions());
 
   test("creates, gets, lists, edits, verifies, rotates and deletes a domain", async () => {
     const created = await client().createDomain({ Name: "client.example" });

@@ -2,7 +2,11 @@
  * Raw HTTP against the emulator. node:http rather than fetch, because the tests need requests that fetch
  * will not send: no Accept header, malformed JSON, a dropped connection seen as an error.
  */
+import { randomUUID } from "node:crypto";
+import * as fs from "node:fs";
 import * as http from "node:http";
+import * as os from "node:os";
+import * as path from "node:path";
 import { EmulatorOptions, RunningEmulator, ServerRecord, startEmulator } from "../../emulator/server";
 import { EmulatorAdmin } from "../support/emulatorAdmin";
 
@@ -59,6 +63,13 @@ export function request(baseUrl: string, path: string, options: RawRequest = {})
   });
 }
 
+/** The JSON of a 200 answer; any other answer throws, naming what was asked, the status and the body. */
+export async function okJson(what: string, answer: Promise<RawResponse>): Promise<any> {
+  const res = await answer;
+  if (res.status !== 200) throw new Error(`${what} failed: ${res.status} ${res.text}`);
+  return res.json;
+}
+
 /** The headers of a server-level call (Message Streams, Webhooks): the server token and no account token. */
 export const serverTokenHeaders = (serverToken: string): Record<string, string | undefined> => ({
   "X-Postmark-Account-Token": undefined,
@@ -73,11 +84,7 @@ export function useEmulator(options: EmulatorOptions = {}) {
     call: (method: string, path: string, body?: unknown, headers?: Record<string, string | undefined>) =>
       request(context.emulator.url, path, { method, body, headers }),
     /** Creates a server through the API and returns it. */
-    create: async (body: Record<string, unknown>): Promise<ServerRecord> => {
-      const res = await context.call("POST", "/servers", body);
-      if (res.status !== 200) throw new Error(`create failed: ${res.status} ${res.text}`);
-      return res.json;
-    },
+    create: (body: Record<string, unknown>): Promise<ServerRecord> => okJson("create", context.call("POST", "/servers", body)),
     /** The raw stored servers, through the admin API. */
     stored: async (): Promise<ServerRecord[]> => (await context.call("GET", "/__emulator/servers")).json,
     settings: async (settings: Record<string, unknown>) => context.call("PUT", "/__emulator/settings", settings),
@@ -90,6 +97,8 @@ export function useEmulator(options: EmulatorOptions = {}) {
       return { id: server.ID, token: server.ApiTokens[0] };
     },
     admin: () => new EmulatorAdmin(context.emulator.url),
+    /** The official postmark client's options to reach this emulator: requestHost and useHttps are its (4.x) options for another API host. */
+    officialClientOptions: () => ({ useHttps: false, requestHost: context.emulator.url.replace(/^http:\/\//, "") }),
   };
   beforeEach(async () => {
     context.emulator = await startEmulator({ token, ...options });
@@ -100,8 +109,57 @@ export function useEmulator(options: EmulatorOptions = {}) {
   return context;
 }
 
+/** The connection errors Node reports when the emulator destroys the socket unanswered (a reset, a lost create). */
+export const droppedConnection = /socket hang up|ECONNRESET/;
+
 /** The error body Postmark sends with a 4xx/5xx. */
 export const postmarkError = (errorCode: number, message: string | RegExp = expect.any(String)) => ({
   ErrorCode: errorCode,
   Message: message instanceof RegExp ? expect.stringMatching(message) : message,
 });
+
+/**
+ * An emulator over a state file, for tests that stop it and start it again: the file lives in a directory that is
+ * made empty before each test and removed after it, with the emulator still running.
+ */
+export function useStateFileEmulator(dirPrefix: string, fileName = "state.json") {
+  // A path fixed for the whole block (not a mkdtemp per test), so that tests can name it from the start.
+  const dir = path.join(os.tmpdir(), `${dirPrefix}${randomUUID()}`);
+  const stateFile = path.join(dir, fileName);
+  let running: RunningEmulator | undefined;
+  const url = () => {
+    if (!running) throw new Error("no emulator is running over the state file: start() it first");
+    return running.url;
+  };
+  const context = {
+    dir,
+    stateFile,
+    /** The emulator running now: the one the test started last. */
+    emulator: {
+      get url() {
+        return url();
+      },
+    },
+    start: async (): Promise<void> => {
+      running = await startEmulator({ token, stateFile });
+    },
+    stop: async (): Promise<void> => {
+      await running?.stop();
+      running = undefined;
+    },
+    /** An account-level request, with Postmark's headers. */
+    api: (method: string, route: string, body?: unknown) => request(url(), route, { method, body }),
+    /** A server-level request made with `serverToken`. */
+    asServer: (serverToken: string, method: string, route: string, body?: unknown) =>
+      request(url(), route, { method, body, headers: serverTokenHeaders(serverToken) }),
+    readState: () => JSON.parse(fs.readFileSync(stateFile, "utf8")),
+  };
+  beforeEach(() => {
+    fs.mkdirSync(dir);
+  });
+  afterEach(async () => {
+    await context.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return context;
+}

@@ -1,10 +1,7 @@
 /** Seeded fault injection, latency and the request log. */
 import { startEmulator } from "../../emulator/server";
 import { drawFault, parseFaults, seededRandom } from "../../emulator/faults";
-import { postmarkError, request, token, useEmulator } from "./emulatorHarness";
-
-/** The connection errors Node reports when the emulator destroys the socket unanswered. */
-const droppedConnection = /socket hang up|ECONNRESET/;
+import { droppedConnection, postmarkError, request, token, useEmulator } from "./emulatorHarness";
 
 /** The statuses of `n` sequential GETs: the visible trace of the fault sequence. */
 async function statuses(url: string, n: number): Promise<number[]> {

@@ -2,25 +2,15 @@
  * The Inbound Rules Triggers API (server token): list, create, delete, every refusal, auth, faults, admin hand
  * edits, the state file and the official client.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { Errors, Models, ServerClient } from "postmark";
-import { RunningEmulator, startEmulator } from "../../emulator/server";
-import { postmarkError, request, serverTokenHeaders, token, useEmulator } from "./emulatorHarness";
-
-const droppedConnection = /socket hang up|ECONNRESET/;
+import { droppedConnection, okJson, postmarkError, useEmulator, useStateFileEmulator } from "./emulatorHarness";
 
 describe("Inbound Rules API", () => {
   const pm = useEmulator();
   let serverId: number;
   let serverToken: string;
   const api = (method: string, route: string, body?: unknown, headers?: Record<string, string | undefined>) => pm.serverCall(serverToken, method, route, body, headers);
-  const create = async (rule: string) => {
-    const res = await api("POST", "/triggers/inboundrules", { Rule: rule });
-    if (res.status !== 200) throw new Error(`create failed: ${res.status} ${res.text}`);
-    return res.json;
-  };
+  const create = (rule: string) => okJson("create", api("POST", "/triggers/inboundrules", { Rule: rule }));
   const list = async (query = "count=100&offset=0") => (await api("GET", `/triggers/inboundrules?${query}`)).json;
 
   beforeEach(async () => {
@@ -214,7 +204,7 @@ describe("Inbound Rules API", () => {
   });
 
   describe("the official postmark ServerClient (path spelled /triggers/inboundRules)", () => {
-    const client = (tokenToUse = serverToken) => new ServerClient(tokenToUse, { useHttps: false, requestHost: pm.emulator.url.replace(/^http:\/\//, "") });
+    const client = (tokenToUse = serverToken) => new ServerClient(tokenToUse, pm.officialClientOptions());
 
     test("creates, lists and deletes inbound rules", async () => {
       const created = await client().createInboundRuleTrigger(new Models.CreateInboundRuleRequest("spam@example.com"));
@@ -237,33 +227,16 @@ describe("Inbound Rules API", () => {
 });
 
 describe("state file with inbound rules", () => {
-  let dir: string;
-  let stateFile: string;
-  let emulator: RunningEmulator | undefined;
-  const start = async () => (emulator = await startEmulator({ token, stateFile }));
-  const stop = async () => {
-    await emulator?.stop();
-    emulator = undefined;
-  };
-  const asServer = (serverToken: string, method: string, route: string, body?: unknown) => request(emulator!.url, route, { method, body, headers: serverTokenHeaders(serverToken) });
-
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "postmark-emulator-rules-"));
-    stateFile = path.join(dir, "state.json");
-  });
-  afterEach(async () => {
-    await stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const { start, stop, api, asServer, readState } = useStateFileEmulator("postmark-emulator-rules-");
 
   test("rules survive a restart, rule IDs are not reused, and the file holds them with their ServerID", async () => {
     await start();
-    const server = (await request(emulator!.url, "/servers", { method: "POST", body: { Name: "Persisted" } })).json;
+    const server = (await api("POST", "/servers", { Name: "Persisted" })).json;
     const serverToken = server.ApiTokens[0];
     const kept = (await asServer(serverToken, "POST", "/triggers/inboundrules", { Rule: "kept@example.com" })).json;
     const dropped = (await asServer(serverToken, "POST", "/triggers/inboundrules", { Rule: "dropped.example.com" })).json;
     await asServer(serverToken, "DELETE", `/triggers/inboundrules/${dropped.ID}`);
-    const state = JSON.parse(fs.readFileSync(stateFile, "utf8"));
+    const state = readState();
     expect(state.inboundRules).toEqual([{ ID: kept.ID, ServerID: server.ID, Rule: "kept@example.com" }]);
     expect(state.nextInboundRuleId).toBe(dropped.ID + 1);
     await stop();

@@ -1,5 +1,5 @@
 /** The Message Streams API (server token): defaults, list filters, create/edit/archive/unarchive and every refusal. */
-import { postmarkError, useEmulator } from "./emulatorHarness";
+import { okJson, postmarkError, useEmulator } from "./emulatorHarness";
 
 const isoTime = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
 const dayMs = 86_400_000;
@@ -10,11 +10,7 @@ describe("Message Streams API", () => {
   let serverToken: string;
   /** A call with the test server's token. */
   const streams = (method: string, path: string, body?: unknown, headers?: Record<string, string | undefined>) => pm.serverCall(serverToken, method, path, body, headers);
-  const create = async (body: Record<string, unknown>) => {
-    const res = await streams("POST", "/message-streams", body);
-    if (res.status !== 200) throw new Error(`create failed: ${res.status} ${res.text}`);
-    return res.json;
-  };
+  const create = (body: Record<string, unknown>) => okJson("create", streams("POST", "/message-streams", body));
   const transactional = (ID: string, extra: Record<string, unknown> = {}) => ({ ID, Name: `Stream ${ID}`, MessageStreamType: "Transactional", ...extra });
 
   beforeEach(async () => {

@@ -7,8 +7,7 @@ import { token, useEmulator } from "./emulatorHarness";
 
 describe("the official postmark client", () => {
   const pm = useEmulator();
-  /** requestHost and useHttps are the installed client's (4.x) options for another API host. */
-  const client = (accountToken = token) => new AccountClient(accountToken, { useHttps: false, requestHost: pm.emulator.url.replace(/^http:\/\//, "") });
+  const client = (accountToken = token) => new AccountClient(accountToken, pm.officialClientOptions());
 
   test("creates, gets, edits, lists and deletes a server", async () => {
     const created = await client().createServer({ Name: "Client Server", Color: "Blue", TrackLinks: "HtmlOnly" as never });

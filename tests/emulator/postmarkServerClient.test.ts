@@ -9,7 +9,7 @@ import { useEmulator } from "./emulatorHarness";
 describe("the official postmark ServerClient", () => {
   const pm = useEmulator();
   let serverToken: string;
-  const client = (tokenToUse = serverToken) => new ServerClient(tokenToUse, { useHttps: false, requestHost: pm.emulator.url.replace(/^http:\/\//, "") });
+  const client = (tokenToUse = serverToken) => new ServerClient(tokenToUse, pm.officialClientOptions());
 
   beforeEach(async () => {
     ({ token: serverToken } = await pm.server("Client streams"));

@@ -2,50 +2,17 @@
  * The Sender Signatures API (account token): signatures and the domains they add, confirmation, every refusal,
  * the missing-signature setting, auth, faults, the admin routes, the state file and the official AccountClient.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { AccountClient, Errors } from "postmark";
-import { RunningEmulator, startEmulator } from "../../emulator/server";
-import { postmarkError, request, serverTokenHeaders, token, useEmulator } from "./emulatorHarness";
-
-const droppedConnection = /socket hang up|ECONNRESET/;
+import { domainAuthenticationFieldOrder } from "./domainFieldOrder";
+import { droppedConnection, okJson, postmarkError, serverTokenHeaders, token, useEmulator, useStateFileEmulator } from "./emulatorHarness";
 
 /** Every field GET /senders/{id} returns, in Postmark's order. */
-const signatureFieldOrder = [
-  "Domain",
-  "EmailAddress",
-  "ReplyToEmailAddress",
-  "Name",
-  "Confirmed",
-  "SPFVerified",
-  "SPFHost",
-  "SPFTextValue",
-  "DKIMVerified",
-  "WeakDKIM",
-  "DKIMHost",
-  "DKIMTextValue",
-  "DKIMPendingHost",
-  "DKIMPendingTextValue",
-  "DKIMRevokedHost",
-  "DKIMRevokedTextValue",
-  "SafeToRemoveRevokedKeyFromDNS",
-  "DKIMUpdateStatus",
-  "ReturnPathDomain",
-  "ReturnPathDomainVerified",
-  "ReturnPathDomainCNAMEValue",
-  "ID",
-  "ConfirmationPersonalNote",
-];
+const signatureFieldOrder = ["Domain", "EmailAddress", "ReplyToEmailAddress", "Name", "Confirmed", ...domainAuthenticationFieldOrder, "ID", "ConfirmationPersonalNote"];
 
 describe("Sender Signatures API", () => {
   const pm = useEmulator();
   const admin = () => pm.admin();
-  const create = async (body: Record<string, unknown>) => {
-    const res = await pm.call("POST", "/senders", body);
-    if (res.status !== 200) throw new Error(`create failed: ${res.status} ${res.text}`);
-    return res.json;
-  };
+  const create = (body: Record<string, unknown>) => okJson("create", pm.call("POST", "/senders", body));
   const get = async (id: number) => (await pm.call("GET", `/senders/${id}`)).json;
   const jp = { FromEmail: "jp@example.com", Name: "JP Toto" };
 
@@ -353,21 +320,7 @@ describe("Sender Signatures API", () => {
 });
 
 describe("sender signatures in the state file", () => {
-  let dir: string;
-  let stateFile: string;
-  let emulator: RunningEmulator | undefined;
-  const start = async () => (emulator = await startEmulator({ token, stateFile }));
-  const api = (method: string, route: string, body?: unknown) => request(emulator!.url, route, { method, body });
-
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "postmark-emulator-senders-"));
-    stateFile = path.join(dir, "state.json");
-  });
-  afterEach(async () => {
-    await emulator?.stop();
-    emulator = undefined;
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const { start, stop, api, readState } = useStateFileEmulator("postmark-emulator-senders-");
 
   test("signatures, their confirmation, their domains and the next ID survive a restart", async () => {
     await start();
@@ -376,10 +329,10 @@ describe("sender signatures in the state file", () => {
     const dropped = (await api("POST", "/senders", { FromEmail: "dropped@example.com", Name: "Dropped" })).json;
     await api("DELETE", `/senders/${dropped.ID}`);
     const before = (await api("GET", `/senders/${kept.ID}`)).json;
-    const state = JSON.parse(fs.readFileSync(stateFile, "utf8"));
+    const state = readState();
     expect(state).toMatchObject({ nextDomainId: 2, domains: [expect.objectContaining({ Name: "example.com" })], nextSenderSignatureId: 3 });
     expect(state.senderSignatures).toEqual([expect.objectContaining({ ID: kept.ID, Confirmed: true })]);
-    await emulator!.stop();
+    await stop();
 
     await start();
     expect(before.Confirmed).toBe(true);
@@ -390,7 +343,7 @@ describe("sender signatures in the state file", () => {
 
 describe("the official postmark AccountClient on sender signatures", () => {
   const pm = useEmulator();
-  const client = () => new AccountClient(token, { useHttps: false, requestHost: pm.emulator.url.replace(/^http:\/\//, "") });
+  const client = () => new AccountClient(token, pm.officialClientOptions());
 
   test("creates, gets, lists, edits, resends the confirmation of, and deletes a signature", async () => {
     const created = await client().createSenderSignature({ FromEmail: "client@example.com", Name: "Client", ReplyToEmail: "reply@example.com" });

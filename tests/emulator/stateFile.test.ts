@@ -1,9 +1,6 @@
 /** With a state file, servers and the next ID survive a restart, and a crash mid-write cannot corrupt it. */
 import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { RunningEmulator, startEmulator } from "../../emulator/server";
-import { request, token } from "./emulatorHarness";
+import { request, useStateFileEmulator } from "./emulatorHarness";
 
 // Pass-through spies, so tests can see (and once, break) how the state file is written.
 jest.mock("node:fs", () => {
@@ -12,25 +9,8 @@ jest.mock("node:fs", () => {
 });
 
 describe("state file", () => {
-  let dir: string;
-  let stateFile: string;
-  let emulator: RunningEmulator | undefined;
-
-  const start = async () => (emulator = await startEmulator({ token, stateFile }));
-  const stop = async () => {
-    await emulator?.stop();
-    emulator = undefined;
-  };
-  const createServer = async (Name: string) => (await request(emulator!.url, "/servers", { method: "POST", body: { Name } })).json;
-
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "postmark-emulator-state-"));
-    stateFile = path.join(dir, "servers.json");
-  });
-  afterEach(async () => {
-    await stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const { dir, stateFile, emulator, start, stop, api } = useStateFileEmulator("postmark-emulator-state-", "servers.json");
+  const createServer = async (Name: string) => (await api("POST", "/servers", { Name })).json;
 
   test("a missing state file starts empty and is created on the first change", async () => {
     await start();

@@ -1,33 +1,9 @@
 /** Streams and webhooks live in the same state file as servers, survive restarts, and old files still load. */
 import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { RunningEmulator, startEmulator } from "../../emulator/server";
-import { request, serverTokenHeaders, token } from "./emulatorHarness";
+import { useStateFileEmulator } from "./emulatorHarness";
 
 describe("state file with streams and webhooks", () => {
-  let dir: string;
-  let stateFile: string;
-  let emulator: RunningEmulator | undefined;
-
-  const start = async () => (emulator = await startEmulator({ token, stateFile }));
-  const stop = async () => {
-    await emulator?.stop();
-    emulator = undefined;
-  };
-  const api = (method: string, route: string, body?: unknown) => request(emulator!.url, route, { method, body });
-  const asServer = (serverToken: string, method: string, route: string, body?: unknown) =>
-    request(emulator!.url, route, { method, body, headers: serverTokenHeaders(serverToken) });
-  const readState = () => JSON.parse(fs.readFileSync(stateFile, "utf8"));
-
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "postmark-emulator-apis-"));
-    stateFile = path.join(dir, "state.json");
-  });
-  afterEach(async () => {
-    await stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const { stateFile, start, stop, api, asServer, readState } = useStateFileEmulator("postmark-emulator-apis-");
 
   test("streams (created, edited, archived) and webhooks survive a restart, and webhook IDs are not reused", async () => {
     await start();
@@ -94,7 +70,7 @@ describe("state file with streams and webhooks", () => {
     await start();
     const server = (await api("POST", "/servers", { Name: "Reset me" })).json;
     const hook = (await asServer(server.ApiTokens[0], "POST", "/webhooks", { Url: "https://example.com" })).json;
-    await request(emulator!.url, "/__emulator/reset", { method: "POST" });
+    await api("POST", "/__emulator/reset");
     expect(readState()).toEqual({ nextId: server.ID + 1, servers: [], nextWebhookId: hook.ID + 1 });
   });
 });

@@ -2,14 +2,8 @@
  * The Templates API (server token; push with the account token): create, get, list, partial edit, delete,
  * validate, push, every refusal, layouts, auth, faults, admin hand edits, the state file and the official client.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { Errors, Models, ServerClient } from "postmark";
-import { RunningEmulator, startEmulator } from "../../emulator/server";
-import { postmarkError, request, serverTokenHeaders, token, useEmulator } from "./emulatorHarness";
-
-const droppedConnection = /socket hang up|ECONNRESET/;
+import { droppedConnection, okJson, postmarkError, serverTokenHeaders, useEmulator, useStateFileEmulator } from "./emulatorHarness";
 
 const welcome = { Name: "Welcome", Subject: "Hi {{name}}", HtmlBody: "<p>Hello {{name}}</p>", TextBody: "Hello {{name}}", Alias: "welcome" };
 const layoutFields = { Name: "Frame", TemplateType: "Layout", Alias: "frame", HtmlBody: "<main>{{{@content}}}</main>", TextBody: "--\n{{{@content}}}\n--" };
@@ -19,11 +13,7 @@ describe("Templates API", () => {
   let serverId: number;
   let serverToken: string;
   const api = (method: string, route: string, body?: unknown, headers?: Record<string, string | undefined>) => pm.serverCall(serverToken, method, route, body, headers);
-  const create = async (body: Record<string, unknown>) => {
-    const res = await api("POST", "/templates", body);
-    if (res.status !== 200) throw new Error(`create failed: ${res.status} ${res.text}`);
-    return res.json;
-  };
+  const create = (body: Record<string, unknown>) => okJson("create", api("POST", "/templates", body));
   const get = async (idOrAlias: number | string) => (await api("GET", `/templates/${idOrAlias}`)).json;
   const list = async (query = "Count=100&Offset=0") => (await api("GET", `/templates?${query}`)).json;
 
@@ -602,7 +592,7 @@ describe("Templates API", () => {
   });
 
   describe("the official postmark ServerClient", () => {
-    const client = (tokenToUse = serverToken) => new ServerClient(tokenToUse, { useHttps: false, requestHost: pm.emulator.url.replace(/^http:\/\//, "") });
+    const client = (tokenToUse = serverToken) => new ServerClient(tokenToUse, pm.officialClientOptions());
 
     test("creates, gets, lists, edits, validates and deletes templates", async () => {
       const layout = await client().createTemplate(
@@ -651,35 +641,18 @@ describe("Templates API", () => {
 });
 
 describe("state file with templates", () => {
-  let dir: string;
-  let stateFile: string;
-  let emulator: RunningEmulator | undefined;
-  const start = async () => (emulator = await startEmulator({ token, stateFile }));
-  const stop = async () => {
-    await emulator?.stop();
-    emulator = undefined;
-  };
-  const asServer = (serverToken: string, method: string, route: string, body?: unknown) => request(emulator!.url, route, { method, body, headers: serverTokenHeaders(serverToken) });
-
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "postmark-emulator-templates-"));
-    stateFile = path.join(dir, "state.json");
-  });
-  afterEach(async () => {
-    await stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const { start, stop, api, asServer, readState } = useStateFileEmulator("postmark-emulator-templates-");
 
   test("templates (with bodies and layouts) survive a restart, template IDs are not reused, and the file names them", async () => {
     await start();
-    const server = (await request(emulator!.url, "/servers", { method: "POST", body: { Name: "Persisted" } })).json;
+    const server = (await api("POST", "/servers", { Name: "Persisted" })).json;
     const serverToken = server.ApiTokens[0];
     await asServer(serverToken, "POST", "/templates", layoutFields);
     const kept = (await asServer(serverToken, "POST", "/templates", { ...welcome, LayoutTemplate: "frame" })).json;
     const dropped = (await asServer(serverToken, "POST", "/templates", { ...welcome, Alias: "gone" })).json;
     await asServer(serverToken, "DELETE", `/templates/${dropped.TemplateId}`);
     const before = (await asServer(serverToken, "GET", `/templates/${kept.TemplateId}`)).json;
-    const state = JSON.parse(fs.readFileSync(stateFile, "utf8"));
+    const state = readState();
     expect(state.nextTemplateId).toBe(dropped.TemplateId + 1);
     expect(state.templates.map((t: { Alias: string }) => t.Alias)).toEqual(["frame", "welcome"]);
     await stop();

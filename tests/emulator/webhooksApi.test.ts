@@ -1,5 +1,5 @@
 /** The Webhooks API (server token): create, get, list, partial edit, delete, and every refusal. */
-import { postmarkError, useEmulator } from "./emulatorHarness";
+import { okJson, postmarkError, useEmulator } from "./emulatorHarness";
 
 const allOff = {
   Open: { Enabled: false, PostFirstOpenOnly: false },
@@ -15,14 +15,9 @@ describe("Webhooks API", () => {
   let serverId: number;
   let serverToken: string;
   const hooks = (method: string, path: string, body?: unknown, headers?: Record<string, string | undefined>) => pm.serverCall(serverToken, method, path, body, headers);
-  const create = async (body: Record<string, unknown>) => {
-    const res = await hooks("POST", "/webhooks", body);
-    if (res.status !== 200) throw new Error(`create failed: ${res.status} ${res.text}`);
-    return res.json;
-  };
+  const create = (body: Record<string, unknown>) => okJson("create", hooks("POST", "/webhooks", body));
   const streamOf = async (body: Record<string, unknown>) => {
-    const res = await hooks("POST", "/message-streams", body);
-    if (res.status !== 200) throw new Error(`stream create failed: ${res.status} ${res.text}`);
+    await okJson("stream create", hooks("POST", "/message-streams", body));
   };
 
   beforeEach(async () => {
