@@ -42,7 +42,7 @@ export function returnPathProblem(returnPath: unknown, domain: unknown, input: s
 /** DNS names and values, fields of both a domain and a sender signature (whose domain's they are). */
 const dkimRecord = (object: ApiObject, part: "Host" | "TextValue") => (object[`DKIMPending${part}`] || object[`DKIM${part}`]) ?? "";
 
-export const dnsOutputs: readonly OutputField[] = [
+export const dnsOutputs: readonly (OutputField & { output: keyof DomainDnsOutputs })[] = [
   {
     output: "dkimHost",
     api: "DKIMPendingHost, else DKIMHost",
@@ -83,6 +83,33 @@ export const dnsOutputs: readonly OutputField[] = [
     description: "Whether Postmark found the Return-Path CNAME. Like dkimVerified, it stays true when the record is later removed.",
   },
 ];
+
+/**
+ * The outputs `dnsOutputs` declares, as properties of the classes that have them: PostmarkDomain, and
+ * PostmarkSenderSignature (the records of its From address's domain).
+ */
+export interface DomainDnsOutputs {
+  /** Where to publish the DKIM TXT record: the pending key while there is one, else the active key. */
+  readonly dkimHost: pulumi.Output<string>;
+  /** The DKIM TXT record's value for `dkimHost`. */
+  readonly dkimTextValue: pulumi.Output<string>;
+  readonly dkimPendingHost: pulumi.Output<string>;
+  readonly dkimPendingTextValue: pulumi.Output<string>;
+  readonly dkimActiveHost: pulumi.Output<string>;
+  readonly dkimActiveTextValue: pulumi.Output<string>;
+  readonly dkimRevokedHost: pulumi.Output<string>;
+  readonly dkimRevokedTextValue: pulumi.Output<string>;
+  readonly safeToRemoveRevokedKeyFromDns: pulumi.Output<boolean>;
+  /** Postmark's "a DKIM key was verified once": stays true after the record is removed. */
+  readonly dkimVerified: pulumi.Output<boolean>;
+  readonly weakDkim: pulumi.Output<boolean>;
+  /** `Pending` while a DKIM key waits for verification, then `Verified`. */
+  readonly dkimUpdateStatus: pulumi.Output<string>;
+  /** The Return-Path CNAME's target, `pm.mtasv.net`. */
+  readonly returnPathCnameValue: pulumi.Output<string>;
+  /** Whether Postmark found the Return-Path CNAME once: stays true after the record is removed. */
+  readonly returnPathVerified: pulumi.Output<boolean>;
+}
 
 const returnPathDescription =
   'A subdomain of the domain (e.g. `pm-bounces.example.com`) used as the Return-Path of its mail, with a CNAME to `pm.mtasv.net`; "" for none.';
@@ -190,26 +217,6 @@ export class PostmarkDomain extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
   /** The Return-Path domain, "" when none. */
   declare readonly returnPathDomain: pulumi.Output<string>;
-  /** Where to publish the DKIM TXT record: the pending key while there is one, else the active key. */
-  declare readonly dkimHost: pulumi.Output<string>;
-  /** The DKIM TXT record's value for `dkimHost`. */
-  declare readonly dkimTextValue: pulumi.Output<string>;
-  declare readonly dkimPendingHost: pulumi.Output<string>;
-  declare readonly dkimPendingTextValue: pulumi.Output<string>;
-  declare readonly dkimActiveHost: pulumi.Output<string>;
-  declare readonly dkimActiveTextValue: pulumi.Output<string>;
-  declare readonly dkimRevokedHost: pulumi.Output<string>;
-  declare readonly dkimRevokedTextValue: pulumi.Output<string>;
-  declare readonly safeToRemoveRevokedKeyFromDns: pulumi.Output<boolean>;
-  /** Postmark's "a DKIM key was verified once": stays true after the record is removed. */
-  declare readonly dkimVerified: pulumi.Output<boolean>;
-  declare readonly weakDkim: pulumi.Output<boolean>;
-  /** `Pending` while a DKIM key waits for verification, then `Verified`. */
-  declare readonly dkimUpdateStatus: pulumi.Output<string>;
-  /** The Return-Path CNAME's target, `pm.mtasv.net`. */
-  declare readonly returnPathCnameValue: pulumi.Output<string>;
-  /** Whether Postmark found the Return-Path CNAME once: stays true after the record is removed. */
-  declare readonly returnPathVerified: pulumi.Output<boolean>;
   /** The inputs this resource manages; kept because diffs only see outputs. */
   declare readonly managedFields: pulumi.Output<string[]>;
   declare readonly adoptDomainId: pulumi.Output<number | undefined>;
@@ -223,3 +230,5 @@ export class PostmarkDomain extends pulumi.dynamic.Resource {
     super(dynamicProviderFor("PostmarkDomain"), name, initialProps(domainDeclaration, args), secretOptions(domainDeclaration, opts), "postmark", "PostmarkDomain");
   }
 }
+// The DNS outputs' properties (dkimHost and the rest), declared once for the domain and its sender signatures.
+export interface PostmarkDomain extends DomainDnsOutputs {}

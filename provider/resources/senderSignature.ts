@@ -11,7 +11,7 @@ import { PostmarkProviderError } from "../core/errors";
 import { unknownValue, Values } from "../core/fields";
 import { ApiObject } from "../core/postmarkClient";
 import { initialProps, secretOptions } from "../core/resource";
-import { dnsOutputs, domainNameProblem, returnPathProblem } from "./domain";
+import { dnsOutputs, DomainDnsOutputs, domainNameProblem, returnPathProblem } from "./domain";
 
 /** Postmark refuses From addresses on these (ErrorCode 503); it knows more of them, and has the last word. */
 export const publicMailDomains = [
@@ -204,21 +204,6 @@ export class PostmarkSenderSignature extends pulumi.dynamic.Resource {
   declare readonly domain: pulumi.Output<string>;
   /** Whether the confirmation link was clicked (as of the last up or refresh). */
   declare readonly confirmed: pulumi.Output<boolean>;
-  /** The domain's DKIM TXT record to publish: the pending key while there is one, else the active one. */
-  declare readonly dkimHost: pulumi.Output<string>;
-  declare readonly dkimTextValue: pulumi.Output<string>;
-  declare readonly dkimPendingHost: pulumi.Output<string>;
-  declare readonly dkimPendingTextValue: pulumi.Output<string>;
-  declare readonly dkimActiveHost: pulumi.Output<string>;
-  declare readonly dkimActiveTextValue: pulumi.Output<string>;
-  declare readonly dkimRevokedHost: pulumi.Output<string>;
-  declare readonly dkimRevokedTextValue: pulumi.Output<string>;
-  declare readonly safeToRemoveRevokedKeyFromDns: pulumi.Output<boolean>;
-  declare readonly dkimVerified: pulumi.Output<boolean>;
-  declare readonly weakDkim: pulumi.Output<boolean>;
-  declare readonly dkimUpdateStatus: pulumi.Output<string>;
-  declare readonly returnPathCnameValue: pulumi.Output<string>;
-  declare readonly returnPathVerified: pulumi.Output<boolean>;
   /** The inputs this resource manages; kept because diffs only see outputs. */
   declare readonly managedFields: pulumi.Output<string[]>;
   declare readonly adoptSenderSignatureId: pulumi.Output<number | undefined>;
@@ -239,3 +224,5 @@ export class PostmarkSenderSignature extends pulumi.dynamic.Resource {
     );
   }
 }
+// The DNS outputs of the From address's domain (dkimHost and the rest), declared once in domain.ts.
+export interface PostmarkSenderSignature extends DomainDnsOutputs {}
