@@ -22,7 +22,7 @@ type ScenarioName = "servers" | "environment";
 type PhaseName = "create" | "preview" | "refresh" | "update" | "destroy";
 const phaseNames: PhaseName[] = ["create", "preview", "refresh", "update", "destroy"];
 
-const usage = `Usage: npm run bench -- [--n N] [--scenario S] [--latency-ms M] [--parallel P] [--node-modules DIR] [--cpu-prof DIR] [--json]
+const usage = `Usage: npm run bench -- [--n N] [--scenario S] [--latency-ms M] [--parallel P] [--preview-runs R] [--node-modules DIR] [--cpu-prof DIR] [--json]
 
 Times five phases through the real Pulumi CLI against a local Postmark emulator: up (create), a preview with
 no changes, refresh, up (one field changed on every resource) and destroy, for two stacks:
@@ -37,6 +37,8 @@ engine's floor), and its API calls next to the fewest that can do it.
   --latency-ms M   milliseconds the emulator adds to every request, 0 to 60000 (default 50)
   --parallel P     Pulumi's --parallel for every phase, 1 to 1000 (default: the CLI's own,
                    4 per core: ${defaultParallel} here)
+  --preview-runs R times the no-op preview of each stack is timed, interleaved, 1 to 20 (default 3): the
+                   table shows the medians
   --node-modules DIR
                    run the stacks against this node_modules instead of the repo's (e.g. one whose
                    pulumi-postmark is an older build, for before and after figures)
@@ -56,10 +58,12 @@ interface BenchOptions {
   parallel: number;
   cpuProfileDir?: string;
   nodeModules?: string;
+  previewRuns: number;
   json: boolean;
 }
 
-const numericFlags: Record<string, { option: "n" | "latencyMs" | "parallel"; min: number; max: number }> = {
+const numericFlags: Record<string, { option: "n" | "latencyMs" | "parallel" | "previewRuns"; min: number; max: number }> = {
+  "--preview-runs": { option: "previewRuns", min: 1, max: 20 },
   "--n": { option: "n", min: 1, max: 1000 },
   "--latency-ms": { option: "latencyMs", min: 0, max: 60_000 },
   "--parallel": { option: "parallel", min: 1, max: 1000 },
@@ -68,7 +72,7 @@ const numericFlags: Record<string, { option: "n" | "latencyMs" | "parallel"; min
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): BenchOptions | "help" {
-  const options: BenchOptions = { n: 50, scenarios: ["servers", "environment"], latencyMs: 50, parallel: defaultParallel, json: false };
+  const options: BenchOptions = { n: 50, scenarios: ["servers", "environment"], latencyMs: 50, parallel: defaultParallel, previewRuns: 3, json: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--help" || arg === "-h") return "help";
@@ -292,7 +296,10 @@ const phases: Record<PhaseName, Phase> = {
 };
 
 interface PhaseResult {
+  /** The median when the phase was timed more than once (the no-op preview). */
   wallMs: number;
+  wallMsSamples?: number[];
+  floorWallMsSamples?: number[];
   calls: number;
   minCalls: number;
   /** The calls the minimum is made of. */
@@ -483,6 +490,12 @@ async function measurePhase(phase: Phase, benched: BenchStack, operation: Operat
   return { wallMs: Math.round(performance.now() - started), changes, peakRssMb: Number(peakRssMb.toFixed(1)) };
 }
 
+function median(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : Math.round((sorted[middle - 1] + sorted[middle]) / 2);
+}
+
 const progress = (text: string) => process.stderr.write(`bench: ${text}\n`);
 
 interface ScenarioReport {
@@ -551,9 +564,19 @@ async function benchScenario(
     await emulator.admin.clearRequests();
     const run = await measurePhase(phase, postmark, operation);
     const requests = await emulator.admin.requests();
+    // A no-op preview changes nothing, so it can be timed again: the median of a few runs is steadier than one.
+    const floorSamples = [floor.wallMs];
+    const runSamples = [run.wallMs];
+    for (let i = 1; name === "preview" && i < options.previewRuns; i++) {
+      floorSamples.push((await measurePhase(phase, doNothing, operation)).wallMs);
+      runSamples.push((await measurePhase(phase, postmark, operation)).wallMs);
+    }
+    floor.wallMs = median(floorSamples);
+    run.wallMs = median(runSamples);
     const minimum = scenario.minimum[name](n);
     results[name] = {
       wallMs: run.wallMs,
+      ...(runSamples.length > 1 && { wallMsSamples: runSamples, floorWallMsSamples: floorSamples }),
       calls: requests.length,
       minCalls: minimum.reduce((sum, m) => sum + m.calls, 0),
       minimum,
@@ -811,6 +834,13 @@ function formatScenario(report: ScenarioReport): string {
     `== ${report.label}: ${report.resources} resources (floor: ${report.resources} do-nothing dynamic resources wired the same way)`,
     "",
     formatTable(rows),
+    ...Object.entries(report.phases)
+      .filter(([, phase]) => phase.wallMsSamples)
+      .map(
+        ([name, phase]) =>
+          `${name} timed ${phase.wallMsSamples!.length} times, interleaved with the floor (medians above): ` +
+          `${phase.wallMsSamples!.map(number).join(", ")} ms; floor ${phase.floorWallMsSamples!.map(number).join(", ")} ms`,
+      ),
     "",
     `minimum API calls (what the provider cannot avoid):\n${minimumLines.join("\n")}`,
     offMinimum.length > 0 ? `API calls off the minimum:\n${offMinimum.join("\n")}` : "API calls: every phase at its minimum",
