@@ -1,4 +1,12 @@
 /** Drives a running emulator through its admin API (/__emulator/), as tests and the demo do. */
+import type { DnsRecord } from "../../emulator/apis/domains";
+import type { StoredInboundRule } from "../../emulator/apis/inboundRules";
+import type { StoredSignature as StoredSenderSignature } from "../../emulator/apis/senderSignatures";
+import type { StoredTemplate } from "../../emulator/apis/templates";
+
+// The records the admin API answers with are the emulator's own: their types are declared once, in its modules.
+export type { DnsRecord, StoredInboundRule, StoredSenderSignature, StoredTemplate };
+
 export interface LoggedRequest {
   method: string;
   path: string;
@@ -25,21 +33,6 @@ export type StoredServer = Record<string, unknown> & { ID: number; Name: string 
 export type StoredStream = Record<string, unknown> & { ID: string; ServerID: number; Name: string; MessageStreamType: string; ArchivedAt: string | null };
 /** A webhook as the emulator stores it: Postmark's fields plus the owning ServerID. */
 export type StoredWebhook = Record<string, unknown> & { ID: number; ServerID: number; Url: string; MessageStream: string };
-/** A template as GET /templates/{id} returns it (the emulator stores it so); AssociatedServerId is its server. */
-export type StoredTemplate = Record<string, unknown> & {
-  TemplateId: number;
-  Name: string;
-  Alias: string | null;
-  Subject: string | null;
-  HtmlBody: string | null;
-  TextBody: string | null;
-  AssociatedServerId: number;
-  Active: boolean;
-  TemplateType: string;
-  LayoutTemplate: string | null;
-};
-/** An inbound rule as the emulator stores it: Postmark's {ID, Rule} plus the owning ServerID. */
-export type StoredInboundRule = { ID: number; ServerID: number; Rule: string };
 
 /** A domain as the emulator stores it and GET /domains/{id} returns it. */
 export type StoredDomain = Record<string, unknown> & {
@@ -56,18 +49,6 @@ export type StoredDomain = Record<string, unknown> & {
 };
 /** Whether the records Postmark asks a domain's owner to publish are in the emulator's DNS. */
 export type DomainDnsStatus = { dkim: boolean; returnPath: boolean };
-/** A record of the emulator's DNS. */
-export type DnsRecord = { Host: string; Type: "TXT" | "CNAME"; Value: string };
-/** A sender signature as the emulator stores it (responses add its domain's DKIM and Return-Path fields). */
-export type StoredSenderSignature = {
-  ID: number;
-  Domain: string;
-  EmailAddress: string;
-  ReplyToEmailAddress: string;
-  Name: string;
-  Confirmed: boolean;
-  ConfirmationPersonalNote: string;
-};
 
 export class EmulatorAdmin {
   constructor(readonly url: string) {}
