@@ -8,6 +8,7 @@ import { ResourceContext, ResourceDeclaration, OutputField } from "../core/decla
 import { dynamicProviderFor } from "../core/dynamicProvider";
 import { PostmarkProviderError } from "../core/errors";
 import { unknownValue, Values } from "../core/fields";
+import { everyListItem } from "../core/paging";
 import { ApiObject } from "../core/postmarkClient";
 import { initialProps, secretOptions } from "../core/resource";
 
@@ -115,15 +116,7 @@ const returnPathDescription =
   'A subdomain of the domain (e.g. `pm-bounces.example.com`) used as the Return-Path of its mail, with a CNAME to `pm.mtasv.net`; "" for none.';
 
 const listPath = "/domains";
-async function allDomains(context: ResourceContext): Promise<ApiObject[]> {
-  const pageSize = 500;
-  const found: ApiObject[] = [];
-  for (let offset = 0; ; offset += pageSize) {
-    const page = await context.call<{ TotalCount: number; Domains: ApiObject[] }>({ method: "GET", path: listPath, verb: "list" }, { params: { count: pageSize, offset } });
-    found.push(...page.Domains);
-    if (page.Domains.length < pageSize || offset + pageSize >= page.TotalCount) return found;
-  }
-}
+const allDomains = (context: ResourceContext) => everyListItem(context, { method: "GET", path: listPath, verb: "list" }, "Domains");
 const sameName = (object: ApiObject, name: unknown) => String(object.Name).toLowerCase() === String(name).toLowerCase();
 
 export const domainDeclaration: ResourceDeclaration = {

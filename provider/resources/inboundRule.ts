@@ -8,12 +8,10 @@ import { ResourceContext, ResourceDeclaration } from "../core/declaration";
 import { dynamicProviderFor } from "../core/dynamicProvider";
 import { PostmarkProviderError } from "../core/errors";
 import { unknownValue } from "../core/fields";
-import { ApiObject } from "../core/postmarkClient";
+import { everyListItem } from "../core/paging";
 import { initialProps, secretOptions } from "../core/resource";
 
 const rulesPath = "/triggers/inboundrules";
-/** Postmark's largest page of the rule list. */
-const pageSize = 500;
 
 /**
  * What is plainly not an address or a domain, refused before any API call. Postmark checks the rest (813); being
@@ -31,17 +29,7 @@ function ruleProblem(rule: string): string | undefined {
 const sameRule = (a: unknown, b: unknown) => typeof a === "string" && typeof b === "string" && a.toLowerCase() === b.toLowerCase();
 
 /** Every rule of the server, page by page. */
-async function listRules(context: ResourceContext): Promise<ApiObject[]> {
-  const found: ApiObject[] = [];
-  for (let offset = 0; ; offset += pageSize) {
-    const page = await context.call<{ TotalCount: number; InboundRules: ApiObject[] }>(
-      { method: "GET", path: rulesPath },
-      { params: { count: pageSize, offset } },
-    );
-    found.push(...page.InboundRules);
-    if (page.InboundRules.length < pageSize || offset + pageSize >= page.TotalCount) return found;
-  }
-}
+const listRules = (context: ResourceContext) => everyListItem(context, { method: "GET", path: rulesPath }, "InboundRules");
 
 export const inboundRuleDeclaration: ResourceDeclaration = {
   kind: "PostmarkInboundRule",

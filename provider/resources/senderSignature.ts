@@ -9,7 +9,7 @@ import { ResourceContext, ResourceDeclaration } from "../core/declaration";
 import { dynamicProviderFor } from "../core/dynamicProvider";
 import { PostmarkProviderError } from "../core/errors";
 import { unknownValue, Values } from "../core/fields";
-import { ApiObject } from "../core/postmarkClient";
+import { everyListItem } from "../core/paging";
 import { initialProps, secretOptions } from "../core/resource";
 import { dnsOutputs, DomainDnsOutputs, domainNameProblem, returnPathProblem } from "./domain";
 
@@ -45,18 +45,7 @@ function emailProblem(address: string): string | undefined {
 const personalNoteMax = 400;
 const listPath = "/senders";
 
-async function allSignatures(context: ResourceContext): Promise<ApiObject[]> {
-  const pageSize = 500;
-  const found: ApiObject[] = [];
-  for (let offset = 0; ; offset += pageSize) {
-    const page = await context.call<{ TotalCount: number; SenderSignatures: ApiObject[] }>(
-      { method: "GET", path: listPath, verb: "list" },
-      { params: { count: pageSize, offset } },
-    );
-    found.push(...page.SenderSignatures);
-    if (page.SenderSignatures.length < pageSize || offset + pageSize >= page.TotalCount) return found;
-  }
-}
+const allSignatures = (context: ResourceContext) => everyListItem(context, { method: "GET", path: listPath, verb: "list" }, "SenderSignatures");
 const sameAddress = (a: unknown, b: unknown) => String(a).toLowerCase() === String(b).toLowerCase();
 
 export const senderSignatureDeclaration: ResourceDeclaration = {

@@ -9,6 +9,7 @@ import { ResourceContext, ResourceDeclaration } from "../core/declaration";
 import { dynamicProviderFor } from "../core/dynamicProvider";
 import { PostmarkApiError, PostmarkProviderError } from "../core/errors";
 import { Field, sameValue, unknownValue, Values } from "../core/fields";
+import { everyListItem } from "../core/paging";
 import { ApiObject } from "../core/postmarkClient";
 import { initialProps, secretOptions } from "../core/resource";
 
@@ -23,8 +24,6 @@ const aliasRule = (alias: string) =>
   alias === "" || aliasPattern.test(alias) ? undefined : 'it must start with a letter and hold only letters, digits, ".", "-" and "_" ("" for none)';
 
 const templatePath = "/templates/{id}";
-/** Postmark's largest page of the template list. */
-const pageSize = 500;
 
 const isKnown = (value: unknown) => value !== undefined && value !== null && value !== unknownValue;
 const isEmpty = (value: unknown) => value === undefined || value === null || value === "";
@@ -92,17 +91,8 @@ const contentParts = [
 ] as const;
 
 /** Every template of the server (Postmark's list has no bodies), page by page. */
-async function listTemplates(context: ResourceContext, filter: Record<string, string> = {}): Promise<ApiObject[]> {
-  const found: ApiObject[] = [];
-  for (let offset = 0; ; offset += pageSize) {
-    const page = await context.call<{ TotalCount: number; Templates: ApiObject[] }>(
-      { method: "GET", path: "/templates" },
-      { params: { Count: pageSize, Offset: offset, ...filter } },
-    );
-    found.push(...page.Templates);
-    if (page.Templates.length < pageSize || offset + pageSize >= page.TotalCount) return found;
-  }
-}
+const listTemplates = (context: ResourceContext, filter: Record<string, string> = {}) =>
+  everyListItem(context, { method: "GET", path: "/templates" }, "Templates", (count, offset) => ({ Count: count, Offset: offset, ...filter }));
 
 const describeTemplate = (t: ApiObject) => `"${t.Name}" (ID ${t.TemplateId}${t.Alias ? `, alias ${t.Alias}` : ""})`;
 const sameAlias = (a: unknown, b: unknown) => typeof a === "string" && typeof b === "string" && a !== "" && a.toLowerCase() === b.toLowerCase();

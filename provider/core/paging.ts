@@ -1,0 +1,26 @@
+/** Reading the whole of one of Postmark's paged lists (domains, sender signatures, a server's templates or rules). */
+import { Endpoint, ResourceContext } from "./declaration";
+import { Values } from "./fields";
+import { ApiObject } from "./postmarkClient";
+
+/** The most items Postmark serves in one page of these lists. */
+export const listPageSize = 500;
+
+/** A page's query parameters: most lists say count and offset, the Templates API Count and Offset. */
+export type PageParams = (count: number, offset: number) => Values;
+
+const countAndOffset: PageParams = (count, offset) => ({ count, offset });
+
+/**
+ * Every item of a list, page by page: the items of each page are under `itemsKey` (e.g. "Domains"), and TotalCount
+ * counts them all. It stops at a short page, or once TotalCount is reached, so a full last page costs no extra call.
+ */
+export async function everyListItem(context: ResourceContext, list: Endpoint, itemsKey: string, pageParams: PageParams = countAndOffset): Promise<ApiObject[]> {
+  const found: ApiObject[] = [];
+  for (let offset = 0; ; offset += listPageSize) {
+    const page = await context.call(list, { params: pageParams(listPageSize, offset) });
+    const items = page[itemsKey] as ApiObject[];
+    found.push(...items);
+    if (items.length < listPageSize || offset + listPageSize >= (page.TotalCount as number)) return found;
+  }
+}
