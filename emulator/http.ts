@@ -1,6 +1,6 @@
 /** HTTP plumbing shared by every API: answers, bodies, Postmark's JSON header rules and path patterns. */
 import * as http from "node:http";
-import { ApiError, coreErrorCodes } from "./errors";
+import { ApiError, coreErrorCodes, invalid } from "./errors";
 
 /** What a handler answers: a status and a JSON body, or no body at all (Postmark's bare 404). */
 export interface Answer {
@@ -73,4 +73,22 @@ export function queryParam(query: URLSearchParams, name: string): string | undef
   const wanted = name.toLowerCase();
   for (const [key, value] of query) if (key.toLowerCase() === wanted) return value;
   return undefined;
+}
+
+/**
+ * The count (1..500) and offset (>= 0) a paged list requires, each parameter read with `param`; Postmark answers
+ * the API's `invalidQuery` ErrorCode otherwise, naming the parameter, what it must be and what it got.
+ */
+export function pagingQuery(param: (name: string) => string | undefined, invalidQuery: number): { count: number; offset: number } {
+  const integer = (name: string, min: number, max: number) => {
+    const text = param(name);
+    const value = text !== undefined && /^-?\d+$/.test(text) ? Number(text) : NaN;
+    if (!(value >= min && value <= max)) {
+      const range = max === Infinity ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
+      const got = text === undefined ? "it is missing" : `got ${JSON.stringify(text)}`;
+      throw invalid(invalidQuery, `Invalid query string parameter '${name}': it must be ${range}; ${got}.`);
+    }
+    return value;
+  };
+  return { count: integer("count", 1, 500), offset: integer("offset", 0, Infinity) };
 }

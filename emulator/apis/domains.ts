@@ -9,7 +9,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { AdminRoute, ApiModule, RequestContext, Route } from "../api";
 import { adminNotFound, badRequest, coreErrorCodes, invalid } from "../errors";
-import { Answer, ok, queryParam } from "../http";
+import { Answer, ok, pagingQuery, queryParam } from "../http";
 import { StateStore, StoreDraft } from "../store";
 
 export const domainErrorCodes = {
@@ -115,19 +115,7 @@ export function isHostName(name: string): boolean {
 }
 
 /** GET /domains and GET /senders require count (1..500) and offset (>= 0); Postmark answers ErrorCode 500 otherwise. */
-export function parsePaging(query: URLSearchParams): { count: number; offset: number } {
-  const integer = (param: string, min: number, max: number) => {
-    const text = queryParam(query, param);
-    const value = text !== undefined && /^-?\d+$/.test(text) ? Number(text) : NaN;
-    if (!(value >= min && value <= max)) {
-      const range = max === Infinity ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
-      const got = text === undefined ? "it is missing" : `got ${JSON.stringify(text)}`;
-      throw invalid(domainErrorCodes.InvalidQuery, `Invalid query string parameter '${param}': it must be ${range}; ${got}.`);
-    }
-    return value;
-  };
-  return { count: integer("count", 1, 500), offset: integer("offset", 0, Infinity) };
-}
+export const parsePaging = (query: URLSearchParams) => pagingQuery((name) => queryParam(query, name), domainErrorCodes.InvalidQuery);
 
 const invalidField = (message: string) => invalid(coreErrorCodes.InvalidRequestFields, message);
 

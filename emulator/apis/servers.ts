@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { isIP } from "node:net";
 import { AdminRoute, ApiModule, RequestContext } from "../api";
 import { adminNotFound, ApiError, badRequest, coreErrorCodes, invalid } from "../errors";
-import { Answer, ok } from "../http";
+import { Answer, ok, pagingQuery } from "../http";
 import { StateStore, StoreDraft } from "../store";
 
 /** Postmark's ErrorCodes that the Servers API answers with, beside the shared ones. */
@@ -186,17 +186,8 @@ export interface ListQuery {
 
 /** GET /servers requires count (1..500) and offset (>= 0); Postmark answers ErrorCode 600 otherwise. */
 export function parseListQuery(query: URLSearchParams): ListQuery {
-  const integer = (param: string, min: number, max: number) => {
-    const text = query.get(param);
-    const value = text !== null && /^-?\d+$/.test(text) ? Number(text) : NaN;
-    if (!(value >= min && value <= max)) {
-      const range = max === Infinity ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
-      const got = text === null ? "it is missing" : `got ${JSON.stringify(text)}`;
-      throw invalid(serverErrorCodes.InvalidQuery, `Invalid query string parameter '${param}': it must be ${range}; ${got}.`);
-    }
-    return value;
-  };
-  return { count: integer("count", 1, 500), offset: integer("offset", 0, Infinity), name: query.get("name") ?? undefined };
+  // Names matched with case here; the Domains and Sender Signatures lists match them without (queryParam).
+  return { ...pagingQuery((name) => query.get(name) ?? undefined, serverErrorCodes.InvalidQuery), name: query.get("name") ?? undefined };
 }
 
 /** The state-file collection of servers; other modules find a server's existence and tokens here. */
