@@ -307,6 +307,11 @@ interface PhaseResult {
   floorWallMs: number;
   /** wallMs / floorWallMs. */
   floorRatio: number;
+  /** CPU time of the CLI and every process it ran (the median, like wallMs), and the floor's. */
+  cpuMs: number;
+  floorCpuMs: number;
+  /** cpuMs / floorCpuMs: steadier than floorRatio on a machine others use. */
+  cpuFloorRatio: number;
   providerPeakRssMb: number;
   /** The do-nothing provider's peak in the floor run: what Node and @pulumi/pulumi take on their own. */
   floorProviderPeakRssMb: number;
@@ -476,6 +481,7 @@ async function measurePhase(phase: Phase, benched: BenchStack, operation: Operat
   }
   benched.memory.startPhase();
   const started = performance.now();
+  const cpuAtStart = childrenCpuMs();
   let changes: OpMap;
   let peakRssMb: number;
   try {
@@ -487,7 +493,31 @@ async function measurePhase(phase: Phase, benched: BenchStack, operation: Operat
     delete workspaceEnv.NODE_OPTIONS;
     delete workspaceEnv.BENCH_PROFILE_DIR;
   }
-  return { wallMs: Math.round(performance.now() - started), changes, peakRssMb: Number(peakRssMb.toFixed(1)) };
+  return {
+    wallMs: Math.round(performance.now() - started),
+    cpuMs: Math.round(childrenCpuMs() - cpuAtStart),
+    changes,
+    peakRssMb: Number(peakRssMb.toFixed(1)),
+  };
+}
+
+const clockTicksPerSecond = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * CPU time used by this process's children once they have ended: the CLI and everything it ran (engine, language
+ * host, program, dynamic provider), from /proc/self/stat (cutime and cstime). Unlike wall time, it hardly moves
+ * when other work competes for the machine's cores. The emulator runs in this process and is not counted.
+ */
+function childrenCpuMs(): number {
+  const afterName = fs.readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
+  // Fields 16 and 17 of stat(5); afterName starts at field 3.
+  return ((Number(afterName[13]) + Number(afterName[14])) * 1000) / clockTicksPerSecond;
 }
 
 function median(samples: number[]): number {
@@ -565,18 +595,26 @@ async function benchScenario(
     const run = await measurePhase(phase, postmark, operation);
     const requests = await emulator.admin.requests();
     // A no-op preview changes nothing, so it can be timed again: the median of a few runs is steadier than one.
-    const floorSamples = [floor.wallMs];
-    const runSamples = [run.wallMs];
+    const floorSamples = [floor];
+    const runSamples = [run];
     for (let i = 1; name === "preview" && i < options.previewRuns; i++) {
-      floorSamples.push((await measurePhase(phase, doNothing, operation)).wallMs);
-      runSamples.push((await measurePhase(phase, postmark, operation)).wallMs);
+      floorSamples.push(await measurePhase(phase, doNothing, operation));
+      runSamples.push(await measurePhase(phase, postmark, operation));
     }
-    floor.wallMs = median(floorSamples);
-    run.wallMs = median(runSamples);
+    floor.wallMs = median(floorSamples.map((sample) => sample.wallMs));
+    run.wallMs = median(runSamples.map((sample) => sample.wallMs));
+    floor.cpuMs = median(floorSamples.map((sample) => sample.cpuMs));
+    run.cpuMs = median(runSamples.map((sample) => sample.cpuMs));
     const minimum = scenario.minimum[name](n);
     results[name] = {
       wallMs: run.wallMs,
-      ...(runSamples.length > 1 && { wallMsSamples: runSamples, floorWallMsSamples: floorSamples }),
+      ...(runSamples.length > 1 && {
+        wallMsSamples: runSamples.map((sample) => sample.wallMs),
+        floorWallMsSamples: floorSamples.map((sample) => sample.wallMs),
+      }),
+      cpuMs: run.cpuMs,
+      floorCpuMs: floor.cpuMs,
+      cpuFloorRatio: Number((run.cpuMs / floor.cpuMs).toFixed(2)),
       calls: requests.length,
       minCalls: minimum.reduce((sum, m) => sum + m.calls, 0),
       minimum,
@@ -787,7 +825,7 @@ function formatTable(rows: string[][]): string {
 const number = (value: number) => value.toLocaleString("en-US");
 
 function formatScenario(report: ScenarioReport): string {
-  const rows = [["phase", "wall ms", "API calls", "minimum", "floor ms", "x floor", "provider RSS MB", "floor RSS MB"]];
+  const rows = [["phase", "wall ms", "API calls", "minimum", "floor ms", "x floor", "CPU ms", "floor CPU ms", "x floor CPU", "provider RSS MB", "floor RSS MB"]];
   for (const [name, phase] of Object.entries(report.phases)) {
     rows.push([
       name,
@@ -796,6 +834,9 @@ function formatScenario(report: ScenarioReport): string {
       number(phase.minCalls),
       number(phase.floorWallMs),
       phase.floorRatio.toFixed(2),
+      number(phase.cpuMs),
+      number(phase.floorCpuMs),
+      phase.cpuFloorRatio.toFixed(2),
       phase.providerPeakRssMb.toFixed(1),
       phase.floorProviderPeakRssMb.toFixed(1),
     ]);
@@ -863,7 +904,7 @@ function formatReport(report: BenchReport): string {
     `pulumi-postmark bench (${report.package}): N = ${report.n} servers, emulator latency ${report.latencyMs} ms per request`,
     `Pulumi --parallel ${report.parallel} in every phase (the CLI's default here: ${defaultParallel}); ` +
       `provider POSTMARK_MAX_CONCURRENT_REQUESTS ${report.maxConcurrentRequests}`,
-    "RSS: the peak (VmHWM) of the phase's dynamic provider process",
+    "CPU: user and system time of the CLI and every process it ran; RSS: the peak (VmHWM) of the phase's dynamic provider process",
     `machine: ${machine.cores} cores (${machine.cpuModel}), ${number(machine.totalMemoryMb)} MB memory, ` +
       `Node ${machine.node}, pulumi ${machine.pulumi}, ${machine.platform}; ` +
       `1-minute load average ${machine.loadAverage1m.atStart} at start, ${machine.loadAverage1m.atEnd} at end`,
