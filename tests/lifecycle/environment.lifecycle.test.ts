@@ -5,6 +5,7 @@
  */
 import { RunningEmulator, startEmulator } from "../../emulator/server";
 import { EmulatorAdmin } from "../support/emulatorAdmin";
+import { expectNotInState } from "./expectations";
 import { createTestStack, failureText, TestStack } from "./pulumiHarness";
 
 jest.setTimeout(600_000);
@@ -98,12 +99,7 @@ const resources = 1 + 2 + 2 + 4; // the stack, 2 servers, 2 streams, 4 webhooks
 async function expectNoPlaintextSecrets(): Promise<void> {
   const values = [accountToken, ...Object.values(secrets)];
   for (const s of await admin.servers()) values.push(...(s.ApiTokens as string[]));
-  const exported = await test.exportState();
-  const raw = test.rawBackendFiles();
-  for (const value of values) {
-    expect(exported).not.toContain(value);
-    expect(raw).not.toContain(value);
-  }
+  await expectNotInState(test, values);
 }
 
 beforeAll(async () => {
