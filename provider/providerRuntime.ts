@@ -2,7 +2,8 @@
  * The provider as it runs inside Pulumi's dynamic-provider process. The serialized provider stored in
  * state only `require`s this module from the installed package, so later refresh and destroy runs use
  * the installed code, and the state stays small. Settings are read here at run time, never serialized.
- * (Its path and its `configure` and `operations` exports are what stacks made by 0.1.0 call: keep them.)
+ * (Its path, `dynamicProvider`, and the `operationMethods`, `configure` and `operations` that stacks written by
+ * earlier versions call: keep them.)
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { ConfigLookup, resolveClientSettings } from "./core/config";
@@ -17,8 +18,8 @@ let client: PostmarkClient | undefined;
 let clientSettings: string | undefined;
 
 /**
- * Called with the stack's (decrypted) config once per serialized provider a process loads: once per resource kind
- * (and once more for resources still holding 0.1.0's provider), while other kinds' operations may be running. The
+ * Called with the stack's (decrypted) config once per provider text a process loads: once per resource kind
+ * (and once more for resources still holding an earlier build's provider), while other kinds' operations may be running. The
  * settings are the stack's each time, so the client (its server tokens, request limit and rate-limit pauses) is
  * kept: a new one per kind would look each server's token up again.
  */
@@ -84,12 +85,9 @@ export function operationsFor(kind: string): ResourceOperations {
   return operations;
 }
 
-/**
- * What the serialized provider (core/dynamicProvider.ts) installs on itself when the engine configures it: the
- * kind's operations as the dynamic-provider methods. Called once per kind and process.
- */
-export function operationMethods(kind: string, config: { get(key: string): string | undefined }): Required<Omit<pulumi.dynamic.ResourceProvider, "configure">> {
-  configure(config);
+type ProviderMethods = Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
+
+function methodsOf(kind: string): ProviderMethods {
   const kindOperations = operationsFor(kind);
   return {
     check: async (olds, news) => kindOperations.check(olds, news),
@@ -99,6 +97,24 @@ export function operationMethods(kind: string, config: { get(key: string): strin
     update: async (id, olds, news) => kindOperations.update(id, olds, news),
     delete: async (id, props) => kindOperations.delete(id, props),
   };
+}
+
+/**
+ * The provider the `__provider` text in state (core/dynamicProvider.ts) returns from its `handler`: one kind's
+ * operations, and a `configure` that the host calls with the stack's config before any of them.
+ */
+export function dynamicProvider(kind: string): pulumi.dynamic.ResourceProvider {
+  return { configure: async (request) => configure(request.config), ...methodsOf(kind) };
+}
+
+/**
+ * What the serialized provider of earlier builds (a `configure` written by Pulumi's closure serializer, still in
+ * the state of stacks they made) installs on itself when the engine configures it: the kind's operations as the
+ * dynamic-provider methods. Keep it for those stacks.
+ */
+export function operationMethods(kind: string, config: { get(key: string): string | undefined }): ProviderMethods {
+  configure(config);
+  return methodsOf(kind);
 }
 
 /** PostmarkServer's operations, under the name the serialized provider of 0.1.0 uses. */

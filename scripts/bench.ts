@@ -392,10 +392,10 @@ interface KindState {
   resources: number;
   /** The mean resource entry. */
   entryBytes: number;
-  /** The serialized provider's text (the `__provider` input), and how many times the entry holds it (inputs, outputs). */
+  /** The provider's text (the `__provider` input the dynamic-provider host loads), and how many times the entry holds it (inputs, outputs). */
   providerBytes: number;
   providerCopies: number;
-  /** Inputs and outputs without the serialized provider. */
+  /** Inputs and outputs without the provider text. */
   inputBytes: number;
   outputBytes: number;
   /** Everything else the engine writes: URN, type, parent, provider reference, dependencies, timestamps, source position and stack trace. */
@@ -888,7 +888,7 @@ function formatScenario(report: ScenarioReport): string {
     ...report.warnings.map((warning) => `warning: ${warning}`),
     "",
     formatTable(stateRows),
-    "  (entry: the resource's compact JSON in `pulumi stack export`; __provider: the serialized provider, stored `copies` " +
+    "  (entry: the resource's compact JSON in `pulumi stack export`; __provider: the provider text the dynamic-provider host loads, stored `copies` " +
       "times; engine: URN, type, parent, provider reference, dependencies, timestamps, source position and stack trace)",
     `whole deployment / resources (stack and default provider included): ${number(report.state.deploymentBytesPerResource)} B; ` +
       `floor: ${number(report.floorState.deploymentBytesPerResource)} B`,

@@ -1,7 +1,7 @@
 /** What every resource class derives from its declaration: its initial properties and its secret outputs. */
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceDeclaration } from "./declaration";
-import { dynamicProviderFor } from "./dynamicProvider";
+import { providerModuleText } from "./dynamicProvider";
 import { managedFieldsOutput, scopeAndAdoptInputs, serverScopeInputs } from "./state";
 
 /** Every output present (as undefined) so it exists as an Output property; declared args on top, secrets wrapped. */
@@ -41,12 +41,14 @@ export function secretOptions(declaration: ResourceDeclaration, opts?: pulumi.Cu
  * PULUMI_DEBUG_PROMISE_LEAKS is set). The source position and stack trace the engine records for the resource are
  * captured by Pulumi with its own limit, so they are unchanged.
  */
-export abstract class PostmarkResource extends pulumi.dynamic.Resource {
+export abstract class PostmarkResource extends pulumi.CustomResource {
   protected constructor(declaration: ResourceDeclaration, name: string, args: object | undefined, opts?: pulumi.CustomResourceOptions) {
     const stackTraceLimit = Error.stackTraceLimit;
     if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) Error.stackTraceLimit = 0;
     try {
-      super(dynamicProviderFor(declaration.kind), name, initialProps(declaration, args), secretOptions(declaration, opts), "postmark", declaration.kind);
+      // What `pulumi.dynamic.Resource` registers (the same type and host), with our own `__provider` text.
+      const props = { ...initialProps(declaration, args), __provider: providerModuleText(declaration.kind) };
+      super(`pulumi-nodejs:dynamic/postmark:${declaration.kind}`, name, props, secretOptions(declaration, opts));
     } catch (e) {
       // Made without frames: give it the program's, where the resource was declared.
       Error.stackTraceLimit = stackTraceLimit;

@@ -5,12 +5,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceContext, ResourceDeclaration, OutputField } from "../core/declaration";
-import { dynamicProviderFor } from "../core/dynamicProvider";
 import { PostmarkProviderError } from "../core/errors";
 import { unknownValue, Values } from "../core/fields";
 import { everyListItem } from "../core/paging";
 import { ApiObject } from "../core/postmarkClient";
-import { initialProps, secretOptions } from "../core/resource";
+import { PostmarkResource } from "../core/resource";
 
 /** Where every Return-Path CNAME points. Fixed, so the record can be published before the domain exists. */
 export const returnPathCnameTarget = "pm.mtasv.net";
@@ -204,7 +203,7 @@ export interface PostmarkDomainArgs {
  * @example
  * const domain = new PostmarkDomain("example", { name: "example.com", returnPathDomain: "pm-bounces.example.com" });
  */
-export class PostmarkDomain extends pulumi.dynamic.Resource {
+export class PostmarkDomain extends PostmarkResource {
   /** Postmark's numeric domain ID. */
   declare readonly domainId: pulumi.Output<number>;
   declare readonly name: pulumi.Output<string>;
@@ -220,7 +219,7 @@ export class PostmarkDomain extends pulumi.dynamic.Resource {
   }
 
   constructor(name: string, args: PostmarkDomainArgs, opts?: pulumi.CustomResourceOptions) {
-    super(dynamicProviderFor("PostmarkDomain"), name, initialProps(domainDeclaration, args), secretOptions(domainDeclaration, opts), "postmark", "PostmarkDomain");
+    super(domainDeclaration, name, args, opts);
   }
 }
 // The DNS outputs' properties (dkimHost and the rest), declared once for the domain and its sender signatures.

@@ -5,12 +5,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceContext, ResourceDeclaration } from "../core/declaration";
-import { dynamicProviderFor } from "../core/dynamicProvider";
 import { PostmarkProviderError } from "../core/errors";
 import { Values } from "../core/fields";
 import { ApiObject } from "../core/postmarkClient";
 import { sleep } from "../core/requestGate";
-import { initialProps, secretOptions } from "../core/resource";
+import { PostmarkResource } from "../core/resource";
 import { returnPathCnameTarget } from "./domain";
 
 /** The longest wait one `pulumi up` may spend on DNS; beyond that, run `up` again later. */
@@ -217,7 +216,7 @@ export interface PostmarkDomainVerificationArgs {
  * @example
  * new PostmarkDomainVerification("example", { domainId: domain.domainId, waitTimeout: 300 }, { dependsOn: [dkimRecord, returnPathRecord] });
  */
-export class PostmarkDomainVerification extends pulumi.dynamic.Resource {
+export class PostmarkDomainVerification extends PostmarkResource {
   declare readonly domainId: pulumi.Output<number>;
   declare readonly domainName: pulumi.Output<string>;
   /** Whether the DKIM key was found in DNS (at the last check or refresh); removing the record later does not turn it false. */
@@ -230,13 +229,6 @@ export class PostmarkDomainVerification extends pulumi.dynamic.Resource {
   declare readonly managedFields: pulumi.Output<string[]>;
 
   constructor(name: string, args: PostmarkDomainVerificationArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      dynamicProviderFor("PostmarkDomainVerification"),
-      name,
-      initialProps(domainVerificationDeclaration, args),
-      secretOptions(domainVerificationDeclaration, opts),
-      "postmark",
-      "PostmarkDomainVerification",
-    );
+    super(domainVerificationDeclaration, name, args, opts);
   }
 }

@@ -5,11 +5,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceContext, ResourceDeclaration } from "../core/declaration";
-import { dynamicProviderFor } from "../core/dynamicProvider";
 import { PostmarkProviderError } from "../core/errors";
 import { unknownValue } from "../core/fields";
 import { everyListItem } from "../core/paging";
-import { initialProps, secretOptions } from "../core/resource";
+import { PostmarkResource } from "../core/resource";
 
 const rulesPath = "/triggers/inboundrules";
 
@@ -98,7 +97,7 @@ export interface PostmarkInboundRuleArgs {
  * @example
  * new PostmarkInboundRule("no-spammer", { serverId: server.serverId, rule: "spammer.example.com" });
  */
-export class PostmarkInboundRule extends pulumi.dynamic.Resource {
+export class PostmarkInboundRule extends PostmarkResource {
   declare readonly serverId: pulumi.Output<number>;
   /** Postmark's numeric rule ID. */
   declare readonly ruleId: pulumi.Output<number>;
@@ -112,13 +111,6 @@ export class PostmarkInboundRule extends pulumi.dynamic.Resource {
   }
 
   constructor(name: string, args: PostmarkInboundRuleArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      dynamicProviderFor("PostmarkInboundRule"),
-      name,
-      initialProps(inboundRuleDeclaration, args),
-      secretOptions(inboundRuleDeclaration, opts),
-      "postmark",
-      "PostmarkInboundRule",
-    );
+    super(inboundRuleDeclaration, name, args, opts);
   }
 }

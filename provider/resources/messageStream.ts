@@ -5,11 +5,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceContext, ResourceDeclaration } from "../core/declaration";
-import { dynamicProviderFor } from "../core/dynamicProvider";
 import { PostmarkApiError, PostmarkProviderError } from "../core/errors";
 import { unknownValue, Values } from "../core/fields";
 import { ApiObject } from "../core/postmarkClient";
-import { initialProps, secretOptions } from "../core/resource";
+import { PostmarkResource } from "../core/resource";
 
 export const messageStreamTypes = ["Transactional", "Broadcasts", "Inbound"] as const;
 export const unsubscribeHandlingTypes = ["None", "Postmark", "Custom"] as const;
@@ -251,7 +250,7 @@ export interface PostmarkMessageStreamArgs {
  * @example
  * new PostmarkMessageStream("newsletters", { serverId: server.serverId, streamId: "newsletters", name: "Newsletters", messageStreamType: "Broadcasts" });
  */
-export class PostmarkMessageStream extends pulumi.dynamic.Resource {
+export class PostmarkMessageStream extends PostmarkResource {
   declare readonly serverId: pulumi.Output<number>;
   declare readonly streamId: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
@@ -269,13 +268,6 @@ export class PostmarkMessageStream extends pulumi.dynamic.Resource {
   }
 
   constructor(name: string, args: PostmarkMessageStreamArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      dynamicProviderFor("PostmarkMessageStream"),
-      name,
-      initialProps(messageStreamDeclaration, args),
-      secretOptions(messageStreamDeclaration, opts),
-      "postmark",
-      "PostmarkMessageStream",
-    );
+    super(messageStreamDeclaration, name, args, opts);
   }
 }

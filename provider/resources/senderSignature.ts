@@ -6,11 +6,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceContext, ResourceDeclaration } from "../core/declaration";
-import { dynamicProviderFor } from "../core/dynamicProvider";
 import { PostmarkProviderError } from "../core/errors";
 import { unknownValue, Values } from "../core/fields";
 import { everyListItem } from "../core/paging";
-import { initialProps, secretOptions } from "../core/resource";
+import { PostmarkResource } from "../core/resource";
 import { dnsOutputs, DomainDnsOutputs, domainNameProblem, returnPathProblem } from "./domain";
 
 /** Postmark refuses From addresses on these (ErrorCode 503); it knows more of them, and has the last word. */
@@ -181,7 +180,7 @@ export interface PostmarkSenderSignatureArgs {
  * @example
  * new PostmarkSenderSignature("billing", { fromEmail: "billing@example.com", name: "Example Billing" });
  */
-export class PostmarkSenderSignature extends pulumi.dynamic.Resource {
+export class PostmarkSenderSignature extends PostmarkResource {
   /** Postmark's numeric sender signature ID. */
   declare readonly signatureId: pulumi.Output<number>;
   declare readonly fromEmail: pulumi.Output<string>;
@@ -203,14 +202,7 @@ export class PostmarkSenderSignature extends pulumi.dynamic.Resource {
   }
 
   constructor(name: string, args: PostmarkSenderSignatureArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      dynamicProviderFor("PostmarkSenderSignature"),
-      name,
-      initialProps(senderSignatureDeclaration, args),
-      secretOptions(senderSignatureDeclaration, opts),
-      "postmark",
-      "PostmarkSenderSignature",
-    );
+    super(senderSignatureDeclaration, name, args, opts);
   }
 }
 // The DNS outputs of the From address's domain (dkimHost and the rest), declared once in domain.ts.

@@ -4,11 +4,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceDeclaration } from "../core/declaration";
-import { dynamicProviderFor } from "../core/dynamicProvider";
 import { PostmarkApiError, PostmarkProviderError } from "../core/errors";
 import { Field, unknownValue } from "../core/fields";
 import { ApiServer } from "../core/postmarkClient";
-import { initialProps, secretOptions } from "../core/resource";
+import { PostmarkResource } from "../core/resource";
 
 export const serverColors = ["Purple", "Blue", "Turquoise", "Green", "Red", "Yellow", "Grey", "Orange"] as const;
 export const deliveryTypes = ["Live", "Sandbox"] as const;
@@ -222,7 +221,7 @@ export interface PostmarkServerArgs {
  * @example
  * new PostmarkServer("billing", { name: "Billing (prod)", color: "Red", deliveryType: "Live", trackOpens: true });
  */
-export class PostmarkServer extends pulumi.dynamic.Resource {
+export class PostmarkServer extends PostmarkResource {
   /** Postmark's numeric server ID (the resource's `id` is the same number as a string). */
   declare readonly serverId: pulumi.Output<number>;
   /** The server's API tokens: whoever holds one can send mail as this server. Secret. */
@@ -262,6 +261,6 @@ export class PostmarkServer extends pulumi.dynamic.Resource {
   }
 
   constructor(name: string, args: PostmarkServerArgs, opts?: pulumi.CustomResourceOptions) {
-    super(dynamicProviderFor("PostmarkServer"), name, initialProps(serverDeclaration, args), secretOptions(serverDeclaration, opts), "postmark", "PostmarkServer");
+    super(serverDeclaration, name, args, opts);
   }
 }

@@ -6,12 +6,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceContext, ResourceDeclaration } from "../core/declaration";
-import { dynamicProviderFor } from "../core/dynamicProvider";
 import { PostmarkApiError, PostmarkProviderError } from "../core/errors";
 import { Field, sameValue, unknownValue, Values } from "../core/fields";
 import { everyListItem } from "../core/paging";
 import { ApiObject } from "../core/postmarkClient";
-import { initialProps, secretOptions } from "../core/resource";
+import { PostmarkResource } from "../core/resource";
 
 export const templateTypes = ["Standard", "Layout"] as const;
 export type TemplateType = (typeof templateTypes)[number];
@@ -271,7 +270,7 @@ export interface PostmarkTemplateArgs {
  * new PostmarkTemplate("welcome", { serverId: server.serverId, name: "Welcome", alias: "welcome", subject: "Welcome, {{name}}",
  *   htmlBody: fs.readFileSync("templates/welcome.html", "utf8"), layoutTemplate: layout.alias });
  */
-export class PostmarkTemplate extends pulumi.dynamic.Resource {
+export class PostmarkTemplate extends PostmarkResource {
   declare readonly serverId: pulumi.Output<number>;
   /** Postmark's numeric template ID. */
   declare readonly templateId: pulumi.Output<number>;
@@ -296,6 +295,6 @@ export class PostmarkTemplate extends pulumi.dynamic.Resource {
   }
 
   constructor(name: string, args: PostmarkTemplateArgs, opts?: pulumi.CustomResourceOptions) {
-    super(dynamicProviderFor("PostmarkTemplate"), name, initialProps(templateDeclaration, args), secretOptions(templateDeclaration, opts), "postmark", "PostmarkTemplate");
+    super(templateDeclaration, name, args, opts);
   }
 }

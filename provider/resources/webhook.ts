@@ -6,11 +6,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceDeclaration } from "../core/declaration";
-import { dynamicProviderFor } from "../core/dynamicProvider";
 import { PostmarkProviderError } from "../core/errors";
 import { Field, Values } from "../core/fields";
 import { ApiObject } from "../core/postmarkClient";
-import { initialProps, secretOptions } from "../core/resource";
+import { PostmarkResource } from "../core/resource";
 import { defaultStreamTypes } from "./messageStream";
 
 const enabled: Field = { input: "enabled", api: "Enabled", type: "boolean", default: false, description: "Whether the event is sent." };
@@ -192,7 +191,7 @@ export interface PostmarkWebhookArgs {
  * @example
  * new PostmarkWebhook("bounces", { serverId: server.serverId, url: "https://hooks.example.com/postmark", triggers: { bounce: { enabled: true } } });
  */
-export class PostmarkWebhook extends pulumi.dynamic.Resource {
+export class PostmarkWebhook extends PostmarkResource {
   declare readonly serverId: pulumi.Output<number>;
   /** Postmark's numeric webhook ID. */
   declare readonly webhookId: pulumi.Output<number>;
@@ -212,6 +211,6 @@ export class PostmarkWebhook extends pulumi.dynamic.Resource {
   }
 
   constructor(name: string, args: PostmarkWebhookArgs, opts?: pulumi.CustomResourceOptions) {
-    super(dynamicProviderFor("PostmarkWebhook"), name, initialProps(webhookDeclaration, args), secretOptions(webhookDeclaration, opts), "postmark", "PostmarkWebhook");
+    super(webhookDeclaration, name, args, opts);
   }
 }

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceDeclaration } from "../../provider/core/declaration";
+import { providerModuleText } from "../../provider/core/dynamicProvider";
 import { PostmarkResource } from "../../provider/core/resource";
 
 const gadgetDeclaration: ResourceDeclaration = {
@@ -28,10 +29,12 @@ class PostmarkGadget extends PostmarkResource {
   }
 }
 
+const registered: pulumi.runtime.MockResourceArgs[] = [];
+
 beforeAll(() =>
   pulumi.runtime.setMocks(
     {
-      newResource: (args) => ({ id: "7", state: { ...args.inputs, gadgetId: 7 } }),
+      newResource: (args) => (registered.push(args), { id: "7", state: { ...args.inputs, gadgetId: 7 } }),
       call: () => ({}),
     },
     "project",
@@ -91,5 +94,13 @@ describe("registering a resource", () => {
     const gadget = new PostmarkGadget("working", { name: "Gadget" });
     const [name, id] = await new Promise<[string, number]>((resolve) => pulumi.all([gadget.name, gadget.gadgetId]).apply(resolve));
     expect([name, id]).toEqual(["Gadget", 7]);
+  });
+
+  it("registers as a dynamic resource of its kind, run by the kind's provider text", async () => {
+    const gadget = new PostmarkGadget("registered", { name: "Gadget" });
+    await new Promise((resolve) => gadget.urn.apply(resolve));
+    const args = registered.find((r) => r.name === "registered")!;
+    expect(args.type).toBe("pulumi-nodejs:dynamic/postmark:PostmarkGadget");
+    expect(args.inputs).toEqual({ name: "Gadget", __provider: providerModuleText("PostmarkGadget") });
   });
 });
