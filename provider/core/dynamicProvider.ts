@@ -12,7 +12,7 @@
  */
 export const runtimeModule = "pulumi-postmark/dist/provider/providerRuntime";
 
-/** The module text for one kind, e.g. "PostmarkServer" (about 130 bytes). */
+/** The module text for one kind, e.g. "PostmarkServer" (about 150 bytes as stored, a JSON string). */
 export function providerModuleText(kind: string): string {
   return `const runtimeModule = ${JSON.stringify(runtimeModule)};\nexports.handler = () => require(runtimeModule).dynamicProvider(${JSON.stringify(kind)});\n`;
 }
