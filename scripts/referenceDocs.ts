@@ -277,7 +277,8 @@ function tokenText(d: ResourceDeclaration): string {
   return d.token === "account"
     ? "**Token:** the account token (`postmark:accountToken` or `POSTMARK_ACCOUNT_TOKEN`)."
     : "**Token:** the token of the server it belongs to: the provider finds it with the account token (one lookup per server and " +
-        "run, shared by all its resources), or uses `serverToken` when the program gives it.";
+        "run, shared by all its resources), or uses `serverToken` when the program gives it, after checking that it is a " +
+        "token of `serverId` (one `GET /server` per token and run).";
 }
 
 function typeText(field: Field): string {

@@ -7,12 +7,13 @@ import { domainsApi } from "./domains";
 import { inboundRulesApi } from "./inboundRules";
 import { messageStreamsApi } from "./messageStreams";
 import { senderSignaturesApi } from "./senderSignatures";
-import { serversApi } from "./servers";
+import { serverApi, serversApi } from "./servers";
 import { templatePushApi, templatesApi } from "./templates";
 import { webhooksApi } from "./webhooks";
 
 export const apiModules: ApiModule[] = [
   serversApi,
+  serverApi,
   messageStreamsApi,
   webhooksApi,
   templatePushApi, // before templatesApi: PUT /templates/push takes the account token

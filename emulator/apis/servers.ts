@@ -318,3 +318,10 @@ export const serversApi: ApiModule = {
   ],
   adminRoutes,
 };
+
+/** The Server API: the server whose X-Postmark-Server-Token came with the request, as GET /servers/{id} answers it. */
+export const serverApi: ApiModule = {
+  name: "server",
+  token: "server",
+  routes: [{ method: "GET", path: "/server", handle: (context) => ok(existing(context, context.serverId)) }],
+};

@@ -7,7 +7,7 @@ import { checkInputs, CheckOutcome } from "./checkInputs";
 import { Endpoint, ResourceContext, ResourceDeclaration } from "./declaration";
 import { PostmarkApiError, PostmarkProviderError } from "./errors";
 import { createBody, declaredLeaves, editBody, sameValue, unknownValue, Values } from "./fields";
-import { accountAuth, ApiObject, Auth, isAmbiguous, PostmarkClient, ServerGoneError } from "./postmarkClient";
+import { accountAuth, ApiObject, ApiServer, Auth, isAmbiguous, PostmarkClient, ServerGoneError } from "./postmarkClient";
 import { sleep } from "./requestGate";
 import {
   changedInput,
@@ -242,6 +242,7 @@ export class ResourceOperations {
     if (declaration.token === "server") {
       serverId = String(values.serverId);
       givenToken = typeof values.serverToken === "string" ? values.serverToken : undefined;
+      if (givenToken !== undefined) await this.checkGivenToken(client, serverId, givenToken);
       auth = { kind: "server", token: givenToken ?? (await client.serverToken(serverId)) };
     }
     const send = <T>(endpoint: Endpoint, options: { id?: string; body?: Values; params?: Values; retryAmbiguous?: boolean }) =>
@@ -273,6 +274,28 @@ export class ResourceOperations {
         }
       },
     };
+  }
+
+  /**
+   * A `serverToken` the program gives must be a token of its `serverId`: a token of another server (say prod's,
+   * pasted into staging's config) would otherwise create, edit and delete that server's objects.
+   */
+  private async checkGivenToken(client: PostmarkClient, serverId: string, givenToken: string): Promise<void> {
+    let owner: ApiServer;
+    try {
+      owner = await client.serverOfToken(givenToken);
+    } catch (e) {
+      if (!(e instanceof PostmarkApiError) || e.status !== 401) throw e;
+      // For a given token this throws why it was refused: the server is gone, or the token is none of its tokens.
+      await this.tokenAfterRefusal(client, serverId, givenToken, { kind: "server", token: givenToken }, e);
+      throw e;
+    }
+    if (String(owner.ID) !== serverId) {
+      throw new PostmarkProviderError(
+        `serverToken is an API token of Postmark server ${owner.ID} ("${owner.Name}"), not of serverId ${serverId}: set serverToken ` +
+          `to one of server ${serverId}'s tokens, or leave it out and the provider finds the token with the account token. Nothing was changed.`,
+      );
+    }
   }
 
   /**

@@ -71,6 +71,8 @@ export class PostmarkClient {
   private readonly gate: RequestGate;
   /** Server tokens found through the account API, per server ID: held in memory only, never stored or logged. */
   private readonly serverTokens = new Map<string, Promise<string>>();
+  /** The server each given server token belongs to (keyed by the token, in memory only). */
+  private readonly tokenServers = new Map<string, Promise<ApiServer>>();
 
   constructor(readonly settings: ClientSettings) {
     this.gate = new RequestGate(settings.maxConcurrentRequests);
@@ -137,6 +139,22 @@ export class PostmarkClient {
       token.catch(() => this.serverTokens.delete(serverId));
     }
     return token;
+  }
+
+  /**
+   * The server a server token belongs to (`GET /server` with that token), once per token and process: a token the
+   * program gives is checked against its serverId before it is used, so that it never acts on another server.
+   */
+  serverOfToken(token: string): Promise<ApiServer> {
+    let server = this.tokenServers.get(token);
+    if (!server) {
+      const auth: Auth = { kind: "server", token };
+      server = this.send<ApiServer>({ operation: "read server", target: "the server of serverToken", method: "GET", path: "/server", retryAmbiguous: true, auth });
+      this.tokenServers.set(token, server);
+      // A failed check is not remembered: the next operation asks again.
+      server.catch(() => this.tokenServers.delete(token));
+    }
+    return server;
   }
 
   /** Forgets a server's token after Postmark refused it, so that the next operation asks the account API again. */

@@ -40,7 +40,8 @@ export const serverScopeInputs = {
     type: "string",
     secret: true,
     description:
-      "That server's API token, for teams that hold only a server token. Default: the provider finds it with the account token. Secret.",
+      "That server's API token, for teams that hold only a server token: checked against `serverId` before its first use in a " +
+      "run (a token of another server is refused). Default: the provider finds it with the account token. Secret.",
   },
 } as const satisfies Record<string, Field>;
 

@@ -58,6 +58,15 @@ describe("the official postmark ServerClient", () => {
     expect((await client().getWebhooks()).Webhooks).toEqual([]);
   });
 
+  test("getServer answers the server of the token sent, as the account API has it; another token, another server", async () => {
+    const server = await client().getServer();
+    expect(server).toMatchObject({ Name: "Client streams", ApiTokens: [serverToken], Color: expect.any(String) });
+    const other = await pm.server("Client other");
+    expect(await client(other.token).getServer()).toMatchObject({ ID: other.id, Name: "Client other" });
+    const wrongToken = await client("not-a-server-token").getServer().catch((e: unknown) => e);
+    expect(wrongToken).toMatchObject({ statusCode: 401, code: 10 });
+  });
+
   test("Postmark's refusals surface as the client's errors with their ErrorCodes", async () => {
     const missingStream = await client().getMessageStream("nothing").catch((e: unknown) => e);
     expect(missingStream).toBeInstanceOf(Errors.ApiInputError);

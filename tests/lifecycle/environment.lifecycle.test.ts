@@ -130,6 +130,7 @@ describe("servers with their streams and webhooks, through pulumi up, preview, r
         "POST /servers",
         `GET /servers/${a.ID}`, // each server's token, once per run
         `GET /servers/${b.ID}`,
+        "GET /server", // b-opens's given serverToken, checked against its serverId
         "GET /message-streams", // per server: which streams existed before
         "GET /message-streams",
         "POST /message-streams",

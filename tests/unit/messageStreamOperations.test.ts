@@ -59,9 +59,30 @@ describe("the server's token", () => {
     expect(log).toHaveLength(7);
   });
 
-  it("a given serverToken is used as it is, with no lookup", async () => {
+  it("a given serverToken is checked against serverId once per process (GET /server), with no account lookup", async () => {
     await operations.create({ serverId: server.ID, serverToken, streamId: "news", name: "News", messageStreamType: "Broadcasts" });
-    expect(await calls()).toEqual([listing, "POST /message-streams 200"]);
+    await operations.create({ serverId: server.ID, serverToken, streamId: "alerts", name: "Alerts", messageStreamType: "Transactional" });
+    expect(await calls()).toEqual(["GET /server 200", listing, "POST /message-streams 200", "POST /message-streams 200"]);
+  });
+
+  it("a serverToken of another server is refused before any change, naming both servers, and no token is printed", async () => {
+    const other = await admin.createByHand({ Name: "Prod mail" });
+    const otherToken = (other.ApiTokens as string[])[0];
+    const inputs = { serverId: server.ID, serverToken: otherToken, streamId: "news", name: "News", messageStreamType: "Broadcasts" };
+    const failure = await operations.create(inputs).catch((e) => e);
+    expect(failure.message).toBe(
+      `serverToken is an API token of Postmark server ${other.ID} ("Prod mail"), not of serverId ${server.ID}: set serverToken to one of ` +
+        `server ${server.ID}'s tokens, or leave it out and the provider finds the token with the account token. Nothing was changed.`,
+    );
+    for (const secret of [otherToken, serverToken, accountToken]) expect(printed(failure)).not.toContain(secret);
+    expect(await calls()).toEqual(["GET /server 200"]);
+    expect(await admin.streams(other.ID)).toHaveLength(3);
+    // Read and delete refuse too: a stream of the other server with the same ID is never read or archived.
+    await admin.createStreamByHand(other.ID, { ID: "news", Name: "News", MessageStreamType: "Broadcasts" });
+    const outs = { ...inputs, managedFields: ["name"] };
+    await expect(operations.read(`${server.ID}/news`, outs)).rejects.toThrow(`serverToken is an API token of Postmark server ${other.ID}`);
+    await expect(operations.delete(`${server.ID}/news`, outs)).rejects.toThrow(`serverToken is an API token of Postmark server ${other.ID}`);
+    expect((await admin.streams(other.ID)).find((s) => s.ID === "news")?.ArchivedAt).toBeFalsy();
   });
 
   it("a serverToken that is not one of the server's tokens is a clear error naming the input, and no token is printed", async () => {

@@ -238,9 +238,9 @@ describe("create", () => {
     expect(await calls()).toEqual([tokenLookup(), "GET /webhooks 200", "POST /webhooks 0", "GET /webhooks?MessageStream=outbound 200", "POST /webhooks 200"]);
   });
 
-  it("a given serverToken is used with no lookup", async () => {
+  it("a given serverToken is checked against serverId (GET /server) and used, with no account lookup", async () => {
     await operations.create({ serverId: server.ID, serverToken, url });
-    expect(await calls()).toEqual(["GET /webhooks 200", "POST /webhooks 200"]);
+    expect(await calls()).toEqual(["GET /server 200", "GET /webhooks 200", "POST /webhooks 200"]);
   });
 });
 
