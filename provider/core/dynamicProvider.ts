@@ -1,7 +1,7 @@
 /**
  * The `__provider` text of every resource: what Pulumi's dynamic-provider host loads (as a module whose `handler()`
  * returns the provider) to run the resource's operations. The engine keeps it in state twice per resource (among
- * the inputs and the outputs), so it is one line that `require`s the runtime from the installed package: later
+ * the inputs and the outputs), so it is a two-line module that `require`s the runtime from the installed package: later
  * runs use the installed code, never code or settings frozen into state.
  *
  * Why written here and not by `pulumi.dynamic.Resource`: that class runs Pulumi's closure serializer, which wraps

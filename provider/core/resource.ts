@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceDeclaration } from "./declaration";
 import { providerModuleText } from "./dynamicProvider";
-import { managedFieldsOutput, scopeAndAdoptInputs, serverScopeInputs } from "./state";
+import { managedFieldsOutput, providerKey, scopeAndAdoptInputs, serverScopeInputs } from "./state";
 
 /** Every output present (as undefined) so it exists as an Output property; declared args on top, secrets wrapped. */
 export function initialProps(declaration: ResourceDeclaration, args: object | undefined): Record<string, unknown> {
@@ -34,7 +34,10 @@ export function secretOptions(declaration: ResourceDeclaration, opts?: pulumi.Cu
  * The base of a resource class: registers one declared kind with Pulumi, e.g.
  * `constructor(name, args, opts) { super(serverDeclaration, name, args, opts); }`.
  *
- * Why a base class: for each of the four promises behind every output property, Pulumi's SDK formats a stack
+ * It registers what `pulumi.dynamic.Resource` registers (the same type, run by the same dynamic-provider host) with
+ * the kind's own `__provider` text (dynamicProvider.ts) instead of the closure Pulumi would serialize.
+ *
+ * And for each of the four promises behind every output property, Pulumi's SDK formats a stack
  * trace (through source-map-support) that it only ever shows for promises a program leaks, and only with
  * PULUMI_DEBUG_PROMISE_LEAKS. A server has 25 outputs, so 100 formatted stacks: 0.8 s of a 4.2 s no-op preview of
  * 50 servers, where do-nothing resources take 3.5 s. They are not captured while the resource registers (unless
@@ -46,8 +49,7 @@ export abstract class PostmarkResource extends pulumi.CustomResource {
     const stackTraceLimit = Error.stackTraceLimit;
     if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) Error.stackTraceLimit = 0;
     try {
-      // What `pulumi.dynamic.Resource` registers (the same type and host), with our own `__provider` text.
-      const props = { ...initialProps(declaration, args), __provider: providerModuleText(declaration.kind) };
+      const props = { ...initialProps(declaration, args), [providerKey]: providerModuleText(declaration.kind) };
       super(`pulumi-nodejs:dynamic/postmark:${declaration.kind}`, name, props, secretOptions(declaration, opts));
     } catch (e) {
       // Made without frames: give it the program's, where the resource was declared.
