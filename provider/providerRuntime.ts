@@ -1,6 +1,6 @@
 /**
- * The provider as it runs inside Pulumi's dynamic-provider process. The serialized provider stored in
- * state only `require`s this module from the installed package, so later refresh and destroy runs use
+ * The provider as it runs inside Pulumi's dynamic-provider process. The provider text stored in
+ * state (core/dynamicProvider.ts) only `require`s this module from the installed package, so later refresh and destroy runs use
  * the installed code, and the state stays small. Settings are read here at run time, never serialized.
  * (Its path, `dynamicProvider`, and the `operationMethods`, `configure` and `operations` that stacks written by
  * earlier versions call: keep them.)

@@ -118,10 +118,10 @@ export interface ResourceHooks {
     /** The error for a create that conflicts with objects that existed before, or an object to manage instead. */
     onConflict(context: ResourceContext, news: Values, existing: ApiObject[]): Promise<ApiObject | Error>;
   };
-  /** Turns a failed edit into a clearer error (e.g. a rename to a taken name). */
-  editError?(context: ResourceContext, id: string, olds: Values, news: Values, error: PostmarkApiError): Promise<Error | undefined>;
-  /** Turns a failed delete into a clearer error (e.g. 604, delete not enabled). */
-  deleteError?(context: ResourceContext, id: string, olds: Values, error: PostmarkApiError): Error | undefined | Promise<Error | undefined>;
+  /** Turns a failed edit of object `apiId` (Postmark's ID) into a clearer error (e.g. a rename to a taken name). */
+  editError?(context: ResourceContext, apiId: string, olds: Values, news: Values, error: PostmarkApiError): Promise<Error | undefined>;
+  /** Turns a failed delete of object `apiId` (Postmark's ID) into a clearer error (e.g. 604, delete not enabled). */
+  deleteError?(context: ResourceContext, apiId: string, olds: Values, error: PostmarkApiError): Error | undefined | Promise<Error | undefined>;
   /** Destroy for a kind Postmark cannot delete (a stream is archived); default streams are only forgotten. */
   delete?(context: ResourceContext, apiId: string, olds: Values): Promise<void>;
 }

@@ -158,7 +158,7 @@ export class ResourceOperations {
         try {
           await context.call(declaration.api.delete!, { id: apiId });
         } catch (e) {
-          const clearer = e instanceof PostmarkApiError && !declaration.isNotFound(e) ? await declaration.hooks?.deleteError?.(context, id, props, e) : undefined;
+          const clearer = e instanceof PostmarkApiError && !declaration.isNotFound(e) ? await declaration.hooks?.deleteError?.(context, apiId, props, e) : undefined;
           throw clearer ?? e;
         }
       }

@@ -1,4 +1,4 @@
-/** What every resource class derives from its declaration: its initial properties and its secret outputs. */
+/** What every resource class derives from its declaration: its initial properties, its secret outputs and its base class. */
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceDeclaration } from "./declaration";
 import { providerModuleText } from "./dynamicProvider";

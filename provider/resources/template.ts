@@ -224,8 +224,8 @@ export const templateDeclaration: ResourceDeclaration = {
       }
       return undefined;
     },
-    deleteError: (context, id, olds, error: PostmarkApiError) =>
-      error.errorCode === 1130 ? layoutInUseError(context, id.slice(id.indexOf("/") + 1), olds, "delete") : undefined,
+    deleteError: (context, apiId, olds, error: PostmarkApiError) =>
+      error.errorCode === 1130 ? layoutInUseError(context, apiId, olds, "delete") : undefined,
   },
 };
 
