@@ -71,6 +71,14 @@ export interface ResourceDeclaration {
   readonly hooks?: ResourceHooks;
 }
 
+/** What one call sends: the object's ID (in the endpoint's `{id}`), a body, query parameters, and whether an ambiguous failure may be retried. */
+export interface CallOptions {
+  id?: string;
+  body?: Values;
+  params?: Values;
+  retryAmbiguous?: boolean;
+}
+
 /** What a hook gets to talk to Postmark about the resource at hand. */
 export interface ResourceContext {
   readonly declaration: ResourceDeclaration;
@@ -80,7 +88,7 @@ export interface ResourceContext {
   /** The owning server's ID, for resources inside a server. */
   readonly serverId?: string;
   /** One call to one of the declaration's endpoints (or any path), with the resource's token. */
-  call<T = ApiObject>(endpoint: Endpoint, options?: { id?: string; body?: Values; params?: Values; retryAmbiguous?: boolean }): Promise<T>;
+  call<T = ApiObject>(endpoint: Endpoint, options?: CallOptions): Promise<T>;
 }
 
 export interface ResourceHooks {

@@ -4,10 +4,10 @@
  * inputs), and `read` only outputs too, so whatever they need is kept in the outputs.
  */
 import { checkInputs, CheckOutcome } from "./checkInputs";
-import { Endpoint, ResourceContext, ResourceDeclaration } from "./declaration";
+import { CallOptions, Endpoint, ResourceContext, ResourceDeclaration } from "./declaration";
 import { PostmarkApiError, PostmarkProviderError } from "./errors";
 import { createBody, declaredLeaves, editBody, sameValue, unknownValue, Values } from "./fields";
-import { accountAuth, ApiObject, ApiServer, Auth, isAmbiguous, PostmarkClient, ServerGoneError } from "./postmarkClient";
+import { accountAuth, ApiObject, ApiServer, Auth, cachedUntilFailure, isAmbiguous, PostmarkClient, ServerGoneError } from "./postmarkClient";
 import { sleep } from "./requestGate";
 import {
   changedInput,
@@ -245,7 +245,7 @@ export class ResourceOperations {
       if (givenToken !== undefined) await this.checkGivenToken(client, serverId, givenToken);
       auth = { kind: "server", token: givenToken ?? (await client.serverToken(serverId)) };
     }
-    const send = <T>(endpoint: Endpoint, options: { id?: string; body?: Values; params?: Values; retryAmbiguous?: boolean }) =>
+    const send = <T>(endpoint: Endpoint, options: CallOptions) =>
       client.send<T>({
         operation: `${endpoint.verb ?? verbs[endpoint.method]} ${declaration.noun}`,
         target: options.id === undefined ? (serverId ? `server ${serverId}` : "account") : serverId ? `${serverId}/${options.id}` : options.id,
@@ -263,7 +263,7 @@ export class ResourceOperations {
         return auth;
       },
       serverId,
-      call: async <T>(endpoint: Endpoint, options: { id?: string; body?: Values; params?: Values; retryAmbiguous?: boolean } = {}) => {
+      call: async <T>(endpoint: Endpoint, options: CallOptions = {}) => {
         try {
           return await send<T>(endpoint, options);
         } catch (e) {
@@ -410,14 +410,9 @@ export class ResourceOperations {
    * that was already there.
    */
   private idsBefore(context: ResourceContext): Promise<Set<string>> {
-    const scope = context.serverId ?? "account";
-    let ids = this.idsBeforeCreates.get(scope);
-    if (!ids) {
-      ids = this.declaration.hooks!.recovery!.listAll(context).then((all) => new Set(all.map((o) => String(o[this.declaration.apiId]))));
-      this.idsBeforeCreates.set(scope, ids);
-      // A failed listing is not remembered: the next create asks again.
-      ids.catch(() => this.idsBeforeCreates.delete(scope));
-    }
-    return ids;
+    // A failed listing is not remembered: the next create asks again.
+    return cachedUntilFailure(this.idsBeforeCreates, context.serverId ?? "account", () =>
+      this.declaration.hooks!.recovery!.listAll(context).then((all) => new Set(all.map((o) => String(o[this.declaration.apiId])))),
+    );
   }
 }

@@ -1,12 +1,22 @@
 import axios, { AxiosInstance } from "axios";
-import { PostmarkApiError } from "./errors";
+import { PostmarkApiError, PostmarkProviderError } from "./errors";
 import { RequestGate, sleep } from "./requestGate";
-import { PostmarkProviderError } from "./errors";
 
 /** An object as Postmark's API returns it (PascalCase). */
 export type ApiObject = Record<string, unknown>;
 /** A server as Postmark's API returns it. */
 export type ApiServer = ApiObject & { ID: number; Name: string };
+
+/** The promise cached under `key`, else `make()`'s, cached; a failed one is dropped, so that the next caller asks again. */
+export function cachedUntilFailure<Key, Value>(cache: Map<Key, Promise<Value>>, key: Key, make: () => Promise<Value>): Promise<Value> {
+  let value = cache.get(key);
+  if (!value) {
+    value = make();
+    cache.set(key, value);
+    value.catch(() => cache.delete(key));
+  }
+  return value;
+}
 
 /** Which token a request carries: the account's, or the token of the server that owns what it touches. */
 export type Auth = { kind: "account" } | { kind: "server"; token: string };
@@ -118,12 +128,12 @@ export class PostmarkClient {
 
   /**
    * The token of server `serverId`, from the account API (`GET /servers/{id}`, its first API token), once per
-   * process: resources inside a server (streams, webhooks...) need it, and users configure only the account token.
+   * process (a failed lookup is asked again): resources inside a server (streams, webhooks...) need it, and users
+   * configure only the account token.
    */
   serverToken(serverId: string): Promise<string> {
-    let token = this.serverTokens.get(serverId);
-    if (!token) {
-      token = this.getServer(serverId).then(
+    return cachedUntilFailure(this.serverTokens, serverId, () =>
+      this.getServer(serverId).then(
         (server) => {
           const first = (server.ApiTokens as string[] | undefined)?.[0];
           if (!first) throw new PostmarkProviderError(`Postmark server ${serverId} has no API token to act on its behalf.`);
@@ -133,12 +143,8 @@ export class PostmarkClient {
           if (e instanceof PostmarkApiError && e.isNotFound) throw new ServerGoneError(serverId);
           throw e;
         },
-      );
-      this.serverTokens.set(serverId, token);
-      // A failed lookup is not remembered: the next operation asks again.
-      token.catch(() => this.serverTokens.delete(serverId));
-    }
-    return token;
+      ),
+    );
   }
 
   /**
@@ -146,15 +152,10 @@ export class PostmarkClient {
    * program gives is checked against its serverId before it is used, so that it never acts on another server.
    */
   serverOfToken(token: string): Promise<ApiServer> {
-    let server = this.tokenServers.get(token);
-    if (!server) {
-      const auth: Auth = { kind: "server", token };
-      server = this.send<ApiServer>({ operation: "read server", target: "the server of serverToken", method: "GET", path: "/server", retryAmbiguous: true, auth });
-      this.tokenServers.set(token, server);
-      // A failed check is not remembered: the next operation asks again.
-      server.catch(() => this.tokenServers.delete(token));
-    }
-    return server;
+    const auth: Auth = { kind: "server", token };
+    return cachedUntilFailure(this.tokenServers, token, () =>
+      this.send<ApiServer>({ operation: "read server", target: "the server of serverToken", method: "GET", path: "/server", retryAmbiguous: true, auth }),
+    );
   }
 
   /** Forgets a server's token after Postmark refused it, so that the next operation asks the account API again. */
@@ -163,11 +164,7 @@ export class PostmarkClient {
   }
 
   /** One call, with retries as its kind allows; the answer's JSON body. */
-  send<T = ApiObject>(call: Call): Promise<T> {
-    return this.sendWithRetries<T>(call);
-  }
-
-  private async sendWithRetries<T>(call: Call): Promise<T> {
+  async send<T = ApiObject>(call: Call): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const { status, body, retryAfterSeconds } = await this.gate.run(async () => {
         const answer = await this.attempt(call);

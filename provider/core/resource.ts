@@ -13,9 +13,10 @@ export function initialProps(declaration: ResourceDeclaration, args: object | un
     ...scopeAndAdoptInputs(declaration),
   ];
   const props: Record<string, unknown> = Object.fromEntries(names.map((name) => [name, undefined]));
+  const secrets = secretInputs(declaration);
   for (const [name, value] of Object.entries(args ?? {})) {
     // The engine keeps inputs in state too: a secret typed as a plain string in the program must be encrypted there.
-    props[name] = secretInputs(declaration).includes(name) && value !== undefined ? pulumi.secret(value) : value;
+    props[name] = secrets.includes(name) && value !== undefined ? pulumi.secret(value) : value;
   }
   return props;
 }
