@@ -1,5 +1,6 @@
 import axios, { AxiosInstance } from "axios";
 import { PostmarkApiError, PostmarkProviderError } from "./errors";
+import { everyPagedItem } from "./paging";
 import { RequestGate, sleep } from "./requestGate";
 
 /** An object as Postmark's API returns it (PascalCase). */
@@ -109,21 +110,17 @@ export class PostmarkClient {
 
   /** Every server of the account, or those whose name contains `nameFilter`, page by page. */
   async listServers(nameFilter?: string): Promise<ApiServer[]> {
-    const pageSize = 100;
-    const found: ApiServer[] = [];
-    for (let offset = 0; ; offset += pageSize) {
-      const page = await this.send<{ TotalCount: number; Servers: ApiServer[] }>({
+    const page = (count: number, offset: number) =>
+      this.send({
         operation: "list servers",
         target: nameFilter ?? "all",
         method: "GET",
         path: "/servers",
-        params: { count: pageSize, offset, ...(nameFilter !== undefined && { name: nameFilter }) },
+        params: { count, offset, ...(nameFilter !== undefined && { name: nameFilter }) },
         retryAmbiguous: true,
         auth: accountAuth,
       });
-      found.push(...page.Servers);
-      if (page.Servers.length < pageSize || offset + pageSize >= page.TotalCount) return found;
-    }
+    return (await everyPagedItem(page, "Servers", 100)) as ApiServer[];
   }
 
   /**
