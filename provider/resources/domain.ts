@@ -40,7 +40,7 @@ export function returnPathProblem(returnPath: unknown, domain: unknown, input: s
 }
 
 /** DNS names and values, fields of both a domain and a sender signature (whose domain's they are). */
-const dkimRecord = (object: ApiObject, part: "Host" | "TextValue") => (object[`DKIMPending${part}`] || object[`DKIM${part}`]) ?? "";
+export const dkimRecord = (object: ApiObject, part: "Host" | "TextValue") => (object[`DKIMPending${part}`] || object[`DKIM${part}`]) ?? "";
 
 export const dnsOutputs: readonly (OutputField & { output: keyof DomainDnsOutputs })[] = [
   {

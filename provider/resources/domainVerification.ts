@@ -10,7 +10,7 @@ import { Values } from "../core/fields";
 import { ApiObject } from "../core/postmarkClient";
 import { sleep } from "../core/requestGate";
 import { PostmarkResource } from "../core/resource";
-import { returnPathCnameTarget } from "./domain";
+import { dkimRecord, returnPathCnameTarget } from "./domain";
 
 /** The longest wait one `pulumi up` may spend on DNS; beyond that, run `up` again later. */
 export const maxWaitTimeoutSeconds = 3600;
@@ -41,8 +41,8 @@ const checks: readonly Check[] = [
     path: "/domains/{id}/verifyDkim",
     operation: "verify DKIM of domain",
     advice: (domain) => {
-      const host = domain.DKIMPendingHost || domain.DKIMHost;
-      const value = String(domain.DKIMPendingTextValue || domain.DKIMTextValue);
+      const host = dkimRecord(domain, "Host");
+      const value = String(dkimRecord(domain, "TextValue"));
       return (
         `DKIM: Postmark finds no TXT record at ${host} holding the domain's key (${value.slice(0, 20)}..., the PostmarkDomain's ` +
         `dkimHost and dkimTextValue outputs). Check it with \`dig +short TXT ${host}\`.`
