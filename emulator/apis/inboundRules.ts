@@ -8,7 +8,7 @@ import { AdminRoute, ApiModule, ServerRequestContext } from "../api";
 import { adminNotFound, badRequest, coreErrorCodes, invalid } from "../errors";
 import { Answer, ok, queryParam } from "../http";
 import { StateStore, StoreDraft } from "../store";
-import { storedServers } from "./servers";
+import { serverByHand } from "./servers";
 
 export const inboundRuleErrorCodes = {
   InvalidQuery: 800,
@@ -108,18 +108,12 @@ function deleteRule({ store, serverId, params, apiSettings }: ServerRequestConte
 
 const handPath = "/servers/{serverId:int}/inbound-rules";
 
-function serverByHand(store: StateStore, serverId: string): number {
-  const id = Number(serverId);
-  if (!storedServers(store).some((s) => s.ID === id)) adminNotFound(`No server with ID ${serverId}`);
-  return id;
-}
-
 const adminRoutes: AdminRoute[] = [
   {
     method: "GET",
     path: handPath,
     handle: ({ store, params }) => {
-      const serverId = serverByHand(store, params.serverId);
+      const serverId = serverByHand({ store, params });
       return ok(storedRules(store).filter((r) => r.ServerID === serverId));
     },
   },
@@ -128,7 +122,7 @@ const adminRoutes: AdminRoute[] = [
     method: "POST",
     path: handPath,
     handle: async ({ store, params, body }) => {
-      const serverId = serverByHand(store, params.serverId);
+      const serverId = serverByHand({ store, params });
       const { Rule } = await body();
       if (typeof Rule !== "string") throw badRequest("send a string Rule");
       return ok(
@@ -144,7 +138,7 @@ const adminRoutes: AdminRoute[] = [
     method: "DELETE",
     path: `${handPath}/{id:int}`,
     handle: ({ store, params }) => {
-      const serverId = serverByHand(store, params.serverId);
+      const serverId = serverByHand({ store, params });
       return ok(
         store.change((draft) => {
           const rule = storedRules(draft).find((r) => r.ID === Number(params.id) && r.ServerID === serverId) ?? adminNotFound(`No inbound rule ${params.id} on server ${serverId}`);

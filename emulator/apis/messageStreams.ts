@@ -4,11 +4,11 @@
  * until the stream is purged 45 days later. ErrorCodes 1221-1241 from Postmark's published list; see
  * /work/shared/postmark-more-apis.md and the README for the choices where Postmark's behaviour is unknown.
  */
-import { AdminContext, AdminRoute, ApiModule, ServerRequestContext } from "../api";
+import { AdminRoute, ApiModule, ServerRequestContext } from "../api";
 import { adminNotFound, badRequest, coreErrorCodes, invalid } from "../errors";
 import { Answer, ok, queryParam } from "../http";
 import { StateStore, StoreDraft } from "../store";
-import { storedServers } from "./servers";
+import { serverByHand } from "./servers";
 
 export const streamErrorCodes = {
   InvalidType: 1221,
@@ -310,13 +310,6 @@ function unarchiveStream({ store, serverId, params }: ServerRequestContext): Ans
       return replaceStream(draft, { ...stream, ArchivedAt: null, ExpectedPurgeDate: null });
     }),
   );
-}
-
-/** The server of an admin route, or 404. */
-function serverByHand({ store, params }: AdminContext): number {
-  const id = Number(params.serverId);
-  if (!storedServers(store).some((s) => s.ID === id)) adminNotFound(`No server with ID ${params.serverId}`);
-  return id;
 }
 
 function streamByHand(draft: StoreDraft, serverId: number, streamId: string): MessageStream {

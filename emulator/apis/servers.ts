@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { isIP } from "node:net";
-import { AdminRoute, ApiModule, RequestContext } from "../api";
+import { AdminContext, AdminRoute, ApiModule, RequestContext } from "../api";
 import { adminNotFound, ApiError, badRequest, coreErrorCodes, invalid } from "../errors";
 import { Answer, ok, pagingQuery } from "../http";
 import { StateStore, StoreDraft } from "../store";
@@ -50,16 +50,20 @@ const spamThreshold: Check = (value: number) =>
     : invalid(serverErrorCodes.InvalidSpamThreshold, `Invalid 'InboundSpamThreshold': ${value}. It must be from 0 to 30 in steps of 5.`);
 
 /** Postmark refuses hook URLs that are not absolute http(s) or that point into an internal IP range. */
-const hookUrl: Check = (value: string, field) => {
-  if (value === "") return undefined;
-  let url: URL | undefined;
+/** An absolute http(s) URL whose host is outside internal IP ranges: what Postmark calls back (server hooks, webhooks). */
+export function isPublicHttpUrl(value: string): boolean {
+  let url: URL;
   try {
     url = new URL(value);
   } catch {
-    url = undefined;
+    return false;
   }
-  const ok = url !== undefined && (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "" && !isInternalHost(url.hostname);
-  return ok
+  return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "" && !isInternalHost(url.hostname);
+}
+
+const hookUrl: Check = (value: string, field) => {
+  if (value === "") return undefined;
+  return isPublicHttpUrl(value)
     ? undefined
     : invalid(serverErrorCodes.InvalidHookUrl, `Invalid webhook URL in '${field}': ${JSON.stringify(value)}. It must be an absolute http(s) URL outside internal IP ranges.`);
 };
@@ -279,6 +283,13 @@ function deleteServer(context: RequestContext): Answer {
 }
 
 const missingByHand = (id: string): never => adminNotFound(`No server with ID ${id}`);
+
+/** The server an admin route names in its `serverId` path parameter, or the admin API's 404. */
+export function serverByHand({ store, params }: Pick<AdminContext, "store" | "params">): number {
+  const id = Number(params.serverId);
+  if (!storedServers(store).some((s) => s.ID === id)) missingByHand(params.serverId);
+  return id;
+}
 
 const adminRoutes: AdminRoute[] = [
   { method: "GET", path: "/servers", handle: ({ store }) => ok(storedServers(store)) },

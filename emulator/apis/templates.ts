@@ -4,12 +4,12 @@
  * 1100-1131 from Postmark's published list; see /work/shared/postmark-more-apis.md and the README for the
  * choices where Postmark's behaviour is unknown.
  */
-import { AdminContext, AdminRoute, ApiModule, RequestContext, ServerRequestContext } from "../api";
+import { AdminRoute, ApiModule, RequestContext, ServerRequestContext } from "../api";
 import { adminNotFound, badRequest, coreErrorCodes, invalid } from "../errors";
 import { Answer, ok, queryParam } from "../http";
 import { StateStore, StoreDraft } from "../store";
-import { storedServers } from "./servers";
-import { contentPlaceholder, countContentPlaceholders, parseTemplate, Parsed, render, suggestModel } from "./templateLanguage";
+import { serverByHand, storedServers } from "./servers";
+import { contentPlaceholder, countContentPlaceholders, parseTemplate, render, suggestModel } from "./templateLanguage";
 
 export const templateErrorCodes = {
   InvalidQuery: 1100,
@@ -426,12 +426,6 @@ function dryRun<R>(store: StateStore, change: (draft: StoreDraft) => R): R {
     if (error !== discarded) throw error;
   }
   return result as R;
-}
-
-function serverByHand({ store, params }: AdminContext): number {
-  const id = Number(params.serverId);
-  if (!storedServers(store).some((s) => s.ID === id)) adminNotFound(`No server with ID ${params.serverId}`);
-  return id;
 }
 
 function templateByHand(draft: StoreDraft | StateStore, serverId: number, idOrAlias: string): StoredTemplate {

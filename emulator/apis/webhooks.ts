@@ -8,7 +8,7 @@ import { adminNotFound, badRequest, coreErrorCodes, invalid } from "../errors";
 import { Answer, ok, queryParam } from "../http";
 import { StateStore, StoreDraft } from "../store";
 import { draftStreams, findStream, MessageStream, serverStreams } from "./messageStreams";
-import { isInternalHost, storedServers } from "./servers";
+import { isPublicHttpUrl, serverByHand } from "./servers";
 
 export const webhookErrorCodes = {
   ArchivedStream: 1350,
@@ -149,13 +149,7 @@ function hasType(name: string, value: unknown): boolean {
 
 /** http and https both; as for the server hook URLs, nothing inside a private network. */
 function checkUrl(value: string | undefined): void {
-  let url: URL | undefined;
-  try {
-    url = value === undefined ? undefined : new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (!url || !["http:", "https:"].includes(url.protocol) || url.hostname === "" || isInternalHost(url.hostname)) {
+  if (value === undefined || !isPublicHttpUrl(value)) {
     throw invalid(webhookErrorCodes.InvalidUrl, `Invalid or missing webhook 'Url': ${JSON.stringify(value ?? null)}. It must be an absolute http(s) URL outside internal IP ranges.`);
   }
 }
@@ -282,8 +276,7 @@ const adminRoutes: AdminRoute[] = [
     method: "POST",
     path: "/servers/{serverId:int}/webhooks",
     handle: async ({ store, params, body }: AdminContext) => {
-      const serverId = Number(params.serverId);
-      if (!storedServers(store).some((s) => s.ID === serverId)) adminNotFound(`No server with ID ${params.serverId}`);
+      const serverId = serverByHand({ store, params });
       const fields = await body();
       if ("ID" in fields || "ServerID" in fields) throw badRequest("the ID is assigned and the ServerID comes from the path");
       return ok(
