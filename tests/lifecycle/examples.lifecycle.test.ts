@@ -40,11 +40,11 @@ const example = (name: string) => path.join(repoRoot, "examples", name);
 const names = async () => (await admin.servers()).map((s) => s.Name).sort();
 
 describe("the root project: each environment's servers from its own stack config", () => {
-  it("dev makes Sandbox servers and prod Live ones; destroying dev leaves prod alone", async () => {
+  it("dev makes Sandbox servers and prod Live ones (prod's transactional server with its streams and webhooks); destroying dev leaves prod alone", async () => {
     const dev = await stackOf({ projectDir: repoRoot, projectFiles: rootProjectFiles, stackName: "dev" });
     const prod = await stackOf({ projectDir: repoRoot, projectFiles: rootProjectFiles, stackName: "prod" });
     const devUp = await dev.stack.up();
-    await prod.stack.up();
+    const prodUp = await prod.stack.up();
     expect(await names()).toEqual(["Billing (dev)", "Billing (prod)", "Transactional (dev)", "Transactional (prod)"]);
     const servers = await admin.servers();
     expect(servers.filter((s) => s.Name.includes("(dev)")).every((s) => s.DeliveryType === "Sandbox")).toBe(true);
@@ -56,7 +56,21 @@ describe("the root project: each environment's servers from its own stack config
     expect((await dev.stack.preview()).changeSummary).toEqual({ same: 3 });
     await dev.stack.destroy();
     expect(await names()).toEqual(["Billing (prod)", "Transactional (prod)"]);
+
+    // Prod's streams and webhooks per server in stack config, wired in dependency order; preview is then clean.
+    expect(prodUp.summary.resourceChanges).toEqual({ create: 1 + 2 + 2 + 2 });
+    const transactional = (await admin.servers()).find((s) => s.Name === "Transactional (prod)")!;
+    const streams = await admin.streams(transactional.ID);
+    expect(streams.find((s) => s.ID === "outbound")).toMatchObject({ Name: "Transactional", Description: "Receipts and password resets" });
+    expect(streams.find((s) => s.ID === "newsletters")).toMatchObject({ MessageStreamType: "Broadcasts" });
+    const hooks = await admin.webhooks(transactional.ID);
+    expect(hooks.map((w) => [w.Url, w.MessageStream]).sort()).toEqual([
+      ["https://hooks.example.com/postmark/delivery", "outbound"],
+      ["https://hooks.example.com/postmark/engagement", "newsletters"],
+    ]);
+    expect((await prod.stack.preview()).changeSummary).toEqual({ same: 7 });
     await prod.stack.destroy();
+    expect(await admin.servers()).toEqual([]);
   });
 
   it("preview --refresh reports a change made by hand, and up restores the declared values", async () => {
@@ -82,26 +96,6 @@ describe("the root project: each environment's servers from its own stack config
     const typo = await failureText(dev.stack.preview());
     expect(typo).toMatch(/PostmarkServer resource 'billing'[\s\S]*colour is not a PostmarkServer input/);
     expect(await admin.requests()).toEqual([]);
-  });
-});
-
-describe("the root project: streams and webhooks per server in stack config", () => {
-  it("prod's transactional server gets its streams and webhooks, wired in dependency order; preview is then clean", async () => {
-    const prod = await stackOf({ projectDir: repoRoot, projectFiles: rootProjectFiles, stackName: "prod" });
-    const up = await prod.stack.up();
-    expect(up.summary.resourceChanges).toEqual({ create: 1 + 2 + 2 + 2 });
-    const transactional = (await admin.servers()).find((s) => s.Name === "Transactional (prod)")!;
-    const streams = await admin.streams(transactional.ID);
-    expect(streams.find((s) => s.ID === "outbound")).toMatchObject({ Name: "Transactional", Description: "Receipts and password resets" });
-    expect(streams.find((s) => s.ID === "newsletters")).toMatchObject({ MessageStreamType: "Broadcasts" });
-    const hooks = await admin.webhooks(transactional.ID);
-    expect(hooks.map((w) => [w.Url, w.MessageStream]).sort()).toEqual([
-      ["https://hooks.example.com/postmark/delivery", "outbound"],
-      ["https://hooks.example.com/postmark/engagement", "newsletters"],
-    ]);
-    expect((await prod.stack.preview()).changeSummary).toEqual({ same: 7 });
-    await prod.stack.destroy();
-    expect(await admin.servers()).toEqual([]);
   });
 });
 
