@@ -84,12 +84,8 @@ const movedEnvironment = (): Env => {
 let emulator: RunningEmulator;
 let admin: EmulatorAdmin;
 let test: TestStack;
-let env = environment();
 
-const setEnv = (next: ReturnType<typeof environment>) => {
-  env = next;
-  return test.stack.setConfig("env", { value: JSON.stringify(next) });
-};
+const setEnv = (next: ReturnType<typeof environment>) => test.stack.setConfig("env", { value: JSON.stringify(next) });
 const calls = async () => (await admin.requests()).map((r) => `${r.method} ${r.path.split("?")[0]}`);
 const server = async (name: string) => (await admin.servers()).find((s) => s.Name === name)!;
 const webhookByUrl = async (url: string) => (await admin.webhooks()).find((w) => w.Url === url)!;

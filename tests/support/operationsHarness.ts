@@ -6,7 +6,9 @@
 import { inspect } from "util";
 import { RunningEmulator, startEmulator } from "../../emulator/server";
 import { resolveClientSettings } from "../../provider/core/config";
+import { CheckOutcome } from "../../provider/core/checkInputs";
 import { Values } from "../../provider/core/fields";
+import { ResourceOperations } from "../../provider/core/operations";
 import { Call, ClientSettings, PostmarkClient } from "../../provider/core/postmarkClient";
 import { EmulatorAdmin, LoggedRequest } from "./emulatorAdmin";
 
@@ -82,4 +84,14 @@ export async function failureOf(run: Promise<unknown>): Promise<Error> {
 }
 
 /** Everything an error shows when printed in full. */
+/** A check's failures as "property: reason" lines, what the engine prints for each. */
+export const failureReasons = (outcome: CheckOutcome): string[] => outcome.failures.map((f) => `${f.property}: ${f.reason}`);
+
+/** The inputs a check passes on, after asserting that it found nothing wrong. */
+export function checkedInputs(operations: ResourceOperations, news: Values, olds: Values = {}): Values {
+  const outcome = operations.check(olds, news);
+  expect(outcome.failures).toEqual([]);
+  return outcome.inputs;
+}
+
 export const printed = (error: unknown) => inspect(error, { depth: Infinity, showHidden: true }) + JSON.stringify(error) + String((error as Error).stack);

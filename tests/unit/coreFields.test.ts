@@ -17,7 +17,6 @@ import {
   toApi,
   unknownValue,
   valueProblems,
-  Values,
 } from "../../provider/core/fields";
 import { inputsFromOutputs, looksFreshlyCreatedFrom, outputsFrom, pendingChanges, replacesResource } from "../../provider/core/state";
 import { webhookDeclaration } from "../../provider/resources/webhook";

@@ -9,7 +9,7 @@ import { ResourceOperations } from "../../provider/core/operations";
 import { domainDeclaration } from "../../provider/resources/domain";
 import { domainVerificationDeclaration } from "../../provider/resources/domainVerification";
 import { senderSignatureDeclaration } from "../../provider/resources/senderSignature";
-import { failureOf, useOperationsEmulator } from "../support/operationsHarness";
+import { failureOf, failureReasons, useOperationsEmulator } from "../support/operationsHarness";
 
 const token = "unit-test-account-token-d0ma1n";
 
@@ -26,7 +26,7 @@ beforeEach(async () => {
 });
 
 const listing = "GET /domains?count=500&offset=0 200";
-const reasons = (operations: ResourceOperations, news: Values) => operations.check({}, news).failures.map((f) => `${f.property}: ${f.reason}`);
+const reasons = (operations: ResourceOperations, news: Values) => failureReasons(operations.check({}, news));
 
 /** A domain made through the provider, its calls forgotten. */
 async function created(inputs: Values): Promise<{ id: string; outs: Values }> {

@@ -5,7 +5,7 @@
 import { Values } from "../../provider/core/fields";
 import { ResourceOperations } from "../../provider/core/operations";
 import { inboundRuleDeclaration } from "../../provider/resources/inboundRule";
-import { failureOf, useOperationsEmulator } from "../support/operationsHarness";
+import { checkedInputs, failureOf, failureReasons, useOperationsEmulator } from "../support/operationsHarness";
 
 const token = "unit-test-account-token-inbound-rules";
 
@@ -26,14 +26,10 @@ beforeEach(async () => {
 const listing = (offset = 0) => `GET /triggers/inboundrules?count=500&offset=${offset} 200`;
 const rules = async () => (await admin.inboundRules(serverId)).map((r) => r.Rule);
 
-const checked = (news: Values, olds: Values = {}) => {
-  const outcome = operations.check(olds, news);
-  expect(outcome.failures).toEqual([]);
-  return outcome.inputs;
-};
+const checked = (news: Values, olds: Values = {}) => checkedInputs(operations, news, olds);
 
 describe("check, with no API call", () => {
-  const reasons = (news: Values) => operations.check({}, news).failures.map((f) => `${f.property}: ${f.reason}`);
+  const reasons = (news: Values) => failureReasons(operations.check({}, news));
 
   it("takes an email address or a domain", () => {
     expect(reasons({ serverId, rule: "spammer@example.com" })).toEqual([]);

@@ -6,7 +6,7 @@ import { unknownValue, Values } from "../../provider/core/fields";
 import { ResourceOperations } from "../../provider/core/operations";
 import { messageStreamDeclaration } from "../../provider/resources/messageStream";
 import { StoredServer } from "../support/emulatorAdmin";
-import { printed, RecordingClient, useOperationsEmulator } from "../support/operationsHarness";
+import { failureReasons, printed, RecordingClient, useOperationsEmulator } from "../support/operationsHarness";
 
 const accountToken = "unit-test-account-token-streams-8d2e";
 
@@ -121,7 +121,7 @@ describe("the server's token", () => {
 
 describe("check (no API call)", () => {
   const valid = { serverId: 1, streamId: "news", name: "News", messageStreamType: "Broadcasts" };
-  const reasons = (news: Values, olds: Values = {}) => operations.check(olds, { ...valid, ...news }).failures.map((f) => `${f.property}: ${f.reason}`);
+  const reasons = (news: Values, olds: Values = {}) => failureReasons(operations.check(olds, { ...valid, ...news }));
 
   afterEach(async () => expect(await admin.requests()).toEqual([]));
 

@@ -6,7 +6,7 @@
 import { Values } from "../../provider/core/fields";
 import { ResourceOperations } from "../../provider/core/operations";
 import { senderSignatureDeclaration } from "../../provider/resources/senderSignature";
-import { failureOf, useOperationsEmulator } from "../support/operationsHarness";
+import { failureOf, failureReasons, useOperationsEmulator } from "../support/operationsHarness";
 
 const token = "unit-test-account-token-51gn";
 
@@ -21,7 +21,7 @@ beforeEach(async () => {
 });
 
 const listing = "GET /senders?count=500&offset=0 200";
-const reasons = (news: Values) => signatures.check({}, news).failures.map((f) => `${f.property}: ${f.reason}`);
+const reasons = (news: Values) => failureReasons(signatures.check({}, news));
 
 /** The request bodies the emulator received are not logged, so a field's effect is read back from the store. */
 async function created(inputs: Values): Promise<{ id: string; outs: Values }> {

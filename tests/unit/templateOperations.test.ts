@@ -6,7 +6,7 @@ import { unknownValue, Values } from "../../provider/core/fields";
 import { ResourceOperations } from "../../provider/core/operations";
 import { templateDeclaration } from "../../provider/resources/template";
 import { StoredTemplate } from "../support/emulatorAdmin";
-import { failureOf, useOperationsEmulator } from "../support/operationsHarness";
+import { checkedInputs, failureOf, failureReasons, useOperationsEmulator } from "../support/operationsHarness";
 
 const token = "unit-test-account-token-templates";
 
@@ -45,11 +45,7 @@ const welcome = () => ({
 });
 
 /** The program's inputs after check, as the engine hands them to create, diff and update. */
-const checked = (news: Values, olds: Values = {}) => {
-  const outcome = operations.check(olds, news);
-  expect(outcome.failures).toEqual([]);
-  return outcome.inputs;
-};
+const checked = (news: Values, olds: Values = {}) => checkedInputs(operations, news, olds);
 async function created(news: Values): Promise<{ id: string; outs: Values }> {
   const result = await operations.create(checked(news));
   await admin.clearRequests();
@@ -57,7 +53,7 @@ async function created(news: Values): Promise<{ id: string; outs: Values }> {
 }
 
 describe("check: Postmark's template rules, with no API call", () => {
-  const reasons = (news: Values) => operations.check({}, news).failures.map((f) => `${f.property}: ${f.reason}`);
+  const reasons = (news: Values) => failureReasons(operations.check({}, news));
 
   it("an alias must start with a letter and hold only letters, digits, '.', '-' and '_'", () => {
     expect(reasons({ ...welcome(), alias: "1st welcome" })).toEqual([

@@ -7,7 +7,7 @@ import { unknownValue, Values } from "../../provider/core/fields";
 import { ResourceOperations } from "../../provider/core/operations";
 import { webhookDeclaration } from "../../provider/resources/webhook";
 import { StoredServer } from "../support/emulatorAdmin";
-import { printed, RecordingClient, useOperationsEmulator } from "../support/operationsHarness";
+import { failureReasons, printed, RecordingClient, useOperationsEmulator } from "../support/operationsHarness";
 
 const accountToken = "unit-test-account-token-webhooks-3f9a";
 const url = "https://hooks.example.com/postmark";
@@ -53,7 +53,7 @@ async function created(inputs: Values): Promise<{ id: string; outs: Values }> {
 }
 
 describe("check (no API call)", () => {
-  const reasons = (news: Values) => operations.check({}, { serverId: 1, url, ...news }).failures.map((f) => `${f.property}: ${f.reason}`);
+  const reasons = (news: Values) => failureReasons(operations.check({}, { serverId: 1, url, ...news }));
 
   afterEach(async () => expect(await admin.requests()).toEqual([]));
 
