@@ -63,18 +63,23 @@ export class StateStore {
   change<R>(edit: (draft: StoreDraft) => R): R {
     const collections = new Map([...this.collections].map(([name, records]) => [name, [...records]]));
     const counters = new Map(this.counters);
+    // An edit that only reads (a check that finds nothing new, a poll) writes no state file.
+    let changed = false;
     const draft: StoreDraft = {
       list: <T>(name: string) => [...this.known(collections, name)] as T[],
       replace: (name, records) => {
         this.known(collections, name);
+        changed = true;
         collections.set(name, [...(records as StoredRecord[])]);
       },
       takeId: (name) => {
         const id = this.known(counters, name);
         counters.set(name, id + 1);
+        changed = true;
         return id;
       },
       removeOwnedBy: (serverId, streamId) => {
+        changed = true;
         for (const { name, ownerField, streamField } of this.declarations.values()) {
           if (!ownerField || (streamId !== undefined && !streamField)) continue;
           const owned = (record: StoredRecord) => record[ownerField] === serverId && (streamId === undefined || record[streamField!] === streamId);
@@ -82,10 +87,12 @@ export class StateStore {
         }
       },
       clear: () => {
+        changed = true;
         for (const name of collections.keys()) collections.set(name, []);
       },
     };
     const result = edit(draft);
+    if (!changed) return result;
     if (this.stateFile) writeAtomically(this.stateFile, JSON.stringify(this.serialize(collections, counters), null, 2) + "\n");
     this.collections = collections;
     this.counters = counters;

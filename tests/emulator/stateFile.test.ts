@@ -45,6 +45,17 @@ describe("state file", () => {
     expect(state).toEqual({ nextId: 3, servers: [expect.objectContaining({ Name: "One" }), expect.objectContaining({ Name: "Two" })] });
   });
 
+  test("a request that changes nothing writes nothing (a DKIM check before the record is in DNS, as a wait polls it)", async () => {
+    await start();
+    const domain = (await api("POST", "/domains", { Name: "example.com" })).json;
+    jest.clearAllMocks();
+    expect((await api("PUT", `/domains/${domain.ID}/verifyDkim`)).json).toMatchObject({ ID: domain.ID, DKIMVerified: false });
+    expect(fs.renameSync).not.toHaveBeenCalled();
+    expect(fs.writeFileSync).not.toHaveBeenCalled();
+    await createServer("Changed");
+    expect(fs.renameSync).toHaveBeenCalledTimes(1);
+  });
+
   test("a write goes to <file>.tmp-<pid>, is flushed with fsync, then renamed over the state file", async () => {
     await start();
     jest.clearAllMocks();
