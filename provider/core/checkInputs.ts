@@ -4,8 +4,8 @@
  * later diffs compare like with like.
  */
 import { ResourceDeclaration } from "./declaration";
-import { Field, normaliseValue, unknownValue, valueProblems, Values } from "./fields";
-import { providerKey, serverScopeInputs } from "./state";
+import { Field, normaliseValue, show, unknownValue, valueProblems, Values } from "./fields";
+import { providerKey, scopeAndAdoptInputs, serverScopeInputs } from "./state";
 
 export interface CheckFailure {
   property: string;
@@ -17,7 +17,6 @@ export interface CheckOutcome {
   failures: CheckFailure[];
 }
 
-const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
 const isWholeId = (value: unknown) => (typeof value === "number" ? Number.isInteger(value) && value > 0 : /^[1-9][0-9]*$/.test(String(value)));
 
 export function checkInputs(declaration: ResourceDeclaration, olds: Values, news: Values): CheckOutcome {
@@ -27,7 +26,7 @@ export function checkInputs(declaration: ResourceDeclaration, olds: Values, news
   const scopeFields: Field[] = declaration.token === "server" ? Object.values(serverScopeInputs) : [];
   const { adopt } = declaration;
   const options = declaration.options ?? [];
-  const known = [...declaration.fields.map((f) => f.input), ...scopeFields.map((f) => f.input), ...options.map((f) => f.input), ...(adopt ? [adopt.input] : [])];
+  const known = [...declaration.fields.map((f) => f.input), ...scopeAndAdoptInputs(declaration)];
 
   for (const key of Object.keys(news)) {
     if (key !== providerKey && !known.includes(key)) fail(key, `${key} is not a ${declaration.kind} input; known inputs: ${known.join(", ")}`);

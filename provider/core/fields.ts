@@ -51,7 +51,8 @@ export interface Field {
 /** The engine's placeholder for a value that is not known until another resource is created. */
 export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
+/** A value as error messages quote it. */
+export const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
 const isPlainObject = (value: unknown): value is Values => typeof value === "object" && value !== null && !Array.isArray(value);
 /** Where the field sits in a response, and in a request body: Postmark's names, nested where dotted. */
 const apiReadPath = (field: Field) => (field.apiRead ?? field.api).split(".");
