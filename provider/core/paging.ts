@@ -1,4 +1,4 @@
-/** Reading the whole of one of Postmark's paged lists (domains, sender signatures, a server's templates or rules). */
+/** Reading the whole of one of Postmark's paged lists (domains, sender signatures, a server's templates or rules), and the objects behind it. */
 import { Endpoint, ResourceContext } from "./declaration";
 import { Values } from "./fields";
 import type { ApiObject } from "./postmarkClient";
@@ -33,4 +33,10 @@ export async function everyPagedItem(
 /** Every item of one of a resource kind's lists, 500 a page. */
 export function everyListItem(context: ResourceContext, list: Endpoint, itemsKey: string, pageParams: PageParams = countAndOffset): Promise<ApiObject[]> {
   return everyPagedItem((count, offset) => context.call(list, { params: pageParams(count, offset) }), itemsKey, listPageSize);
+}
+
+/** The whole objects behind a list's summaries (lists leave fields out): one read each, with the kind's read endpoint. */
+export function readWhole(context: ResourceContext, summaries: ApiObject[]): Promise<ApiObject[]> {
+  const { declaration } = context;
+  return Promise.all(summaries.map((summary) => context.call(declaration.api.read!, { id: String(summary[declaration.apiId]) })));
 }

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ResourceContext, ResourceDeclaration, OutputField } from "../core/declaration";
 import { PostmarkProviderError } from "../core/errors";
 import { unknownValue, Values } from "../core/fields";
-import { everyListItem } from "../core/paging";
+import { everyListItem, readWhole } from "../core/paging";
 import { ApiObject } from "../core/postmarkClient";
 import { PostmarkResource } from "../core/resource";
 
@@ -168,7 +168,7 @@ export const domainDeclaration: ResourceDeclaration = {
       // The listing shows only a summary of each domain: the match (names are unique) is read whole.
       findSame: async (context, news) => {
         const matches = (await allDomains(context)).filter((d) => sameName(d, news.name));
-        return Promise.all(matches.map((d) => context.call(domainDeclaration.api.read!, { id: String(d.ID) })));
+        return readWhole(context, matches);
       },
       isConflict: (error) => error.errorCode === 512,
       onConflict: async (_context, news, existing) =>

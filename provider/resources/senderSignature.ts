@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ResourceContext, ResourceDeclaration } from "../core/declaration";
 import { PostmarkProviderError } from "../core/errors";
 import { unknownValue, Values } from "../core/fields";
-import { everyListItem } from "../core/paging";
+import { everyListItem, readWhole } from "../core/paging";
 import { PostmarkResource } from "../core/resource";
 import { dnsOutputs, DomainDnsOutputs, domainNameProblem, returnPathProblem } from "./domain";
 
@@ -141,7 +141,7 @@ export const senderSignatureDeclaration: ResourceDeclaration = {
       // The listing shows only a summary of each signature: the match (addresses are unique) is read whole.
       findSame: async (context, news) => {
         const matches = (await allSignatures(context)).filter((s) => sameAddress(s.EmailAddress, news.fromEmail));
-        return Promise.all(matches.map((s) => context.call(senderSignatureDeclaration.api.read!, { id: String(s.ID) })));
+        return readWhole(context, matches);
       },
       isConflict: (error) => error.errorCode === 504,
       onConflict: async (_context, news, existing) =>

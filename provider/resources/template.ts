@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ResourceContext, ResourceDeclaration } from "../core/declaration";
 import { PostmarkApiError, PostmarkProviderError } from "../core/errors";
 import { Field, sameValue, unknownValue, Values } from "../core/fields";
-import { everyListItem } from "../core/paging";
+import { everyListItem, readWhole } from "../core/paging";
 import { ApiObject } from "../core/postmarkClient";
 import { PostmarkResource } from "../core/resource";
 
@@ -204,7 +204,7 @@ export const templateDeclaration: ResourceDeclaration = {
           isEmpty(news.alias) ? t.Name === news.name && t.TemplateType === type : sameAlias(t.Alias, news.alias),
         );
         // The list has no bodies; telling a fresh template from another needs them.
-        return Promise.all(candidates.map((t) => context.call({ method: "GET", path: templatePath }, { id: String(t.TemplateId) })));
+        return readWhole(context, candidates);
       },
       // Postmark's 1122 also covers bad content; only an alias in use is a conflict.
       isConflict: (error) => error.errorCode === 1122 && /alias[\s\S]*already/i.test(error.postmarkMessage),
