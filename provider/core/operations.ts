@@ -22,6 +22,7 @@ import {
   providerKey,
   replacesResource,
   scopeAndAdoptInputs,
+  splitPulumiId,
 } from "./state";
 
 export interface DiffOutcome {
@@ -53,9 +54,12 @@ export class ResourceOperations {
     const replaces = new Set(changes.filter(replacesResource).map(changedInput));
     let scopeChanged = false;
     if (this.declaration.token === "server") {
-      // An unknown server ID (its server is being created or replaced) is decided when it is known, in up.
-      if (news.serverId !== unknownValue && Number(news.serverId) !== Number(olds.serverId)) replaces.add("serverId");
-      scopeChanged = news.serverId === unknownValue || news.serverToken !== olds.serverToken;
+      // A server ID not known yet is that of a server this run creates or replaces (an updated server's ID is known in a
+      // preview: PostmarkResource takes it from the resource's ID), so a new server: a replacement, as up will find.
+      if (news.serverId === unknownValue || Number(news.serverId) !== Number(olds.serverId)) replaces.add("serverId");
+      // A token not known yet, of a server that stays, is taken from that server's outputs (its apiTokens), which an edit
+      // of the server leaves as they are.
+      scopeChanged = news.serverToken !== unknownValue && news.serverToken !== olds.serverToken;
     }
     const replacing = [...replaces];
     // The engine creates a replacement from the program's inputs: with the adoption input still set, it would
@@ -95,7 +99,7 @@ export class ResourceOperations {
     const { declaration } = this;
     // A read for `.get` carries no outputs yet; a refresh carries the last outputs.
     const lookup = props[managedFieldsOutput] === undefined;
-    const { serverId, apiId } = this.splitId(id);
+    const { serverId, apiId } = splitPulumiId(this.declaration, id);
     let object: ApiObject | undefined;
     try {
       const context = await this.context({ ...props, serverId: props.serverId ?? serverId });
@@ -127,7 +131,7 @@ export class ResourceOperations {
     };
     if (changes.length === 0 && !declaration.hooks?.update) return unchanged();
     const context = await this.context({ ...olds, ...kept });
-    const { apiId } = this.splitId(id);
+    const { apiId } = splitPulumiId(this.declaration, id);
     if (declaration.hooks?.update) {
       const object = await declaration.hooks.update(context, apiId, olds, news);
       return object ? { outs: outputsFrom(declaration, object, managed, { ...olds, ...kept }) } : unchanged();
@@ -150,7 +154,7 @@ export class ResourceOperations {
 
   async delete(id: string, props: Values): Promise<void> {
     const { declaration } = this;
-    const { apiId } = this.splitId(id);
+    const { apiId } = splitPulumiId(this.declaration, id);
     try {
       const context = await this.context(props);
       if (declaration.hooks?.delete) await declaration.hooks.delete(context, apiId, props);
@@ -172,13 +176,6 @@ export class ResourceOperations {
   private pulumiId(context: ResourceContext, object: ApiObject): string {
     const apiId = String(object[this.declaration.apiId]);
     return context.serverId ? `${context.serverId}/${apiId}` : apiId;
-  }
-
-  private splitId(id: string): { serverId?: string; apiId: string } {
-    if (this.declaration.token !== "server") return { apiId: id };
-    const slash = id.indexOf("/");
-    if (slash < 1) throw new PostmarkProviderError(`${this.declaration.kind} ID "${id}" must be "<serverId>/<${this.declaration.noun} ID>".`);
-    return { serverId: id.slice(0, slash), apiId: id.slice(slash + 1) };
   }
 
   private isGoneError(e: unknown): boolean {

@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceDeclaration } from "./declaration";
 import { providerModuleText } from "./dynamicProvider";
-import { managedFieldsOutput, providerKey, scopeAndAdoptInputs, serverScopeInputs } from "./state";
+import { managedFieldsOutput, postmarkIdOutput, providerKey, scopeAndAdoptInputs, serverScopeInputs, splitPulumiId } from "./state";
 
 /** Every output present (as undefined) so it exists as an Output property; declared args on top, secrets wrapped. */
 export function initialProps(declaration: ResourceDeclaration, args: object | undefined): Record<string, unknown> {
@@ -31,6 +31,26 @@ export function secretOptions(declaration: ResourceDeclaration, opts?: pulumi.Cu
   return { ...opts, additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), ...secretOutputs])] };
 }
 
+/** `apply` with its callback also run while the value is unknown (given `pulumi.unknown`): the SDK's own, unlisted in its types. */
+interface ApplyingWithUnknowns {
+  apply<U>(func: (value: unknown) => U, runWithUnknowns: true): pulumi.Output<U>;
+}
+
+/**
+ * Postmark's ID of the object (serverId, domainId, ...), from the resource's ID rather than its registered output.
+ * In a preview the engine gives an updated resource's program only its new inputs, so every output that is not an
+ * input is unknown, its Postmark ID too; the resource's ID it knows, as an update keeps it and only a create or a
+ * replacement brings a new one. So a resource wired to this ID previews what up does: nothing when the object is
+ * updated, a replacement when it is replaced. A create that adopts an object will have that object's ID.
+ */
+function postmarkId(declaration: ResourceDeclaration, id: pulumi.Output<string>, args: object | undefined): pulumi.Output<number> {
+  const adopted = declaration.adopt && (args as Record<string, pulumi.Input<unknown>> | undefined)?.[declaration.adopt.input];
+  return (id as unknown as ApplyingWithUnknowns).apply((value) => {
+    if (!pulumi.isUnknown(value)) return Number(splitPulumiId(declaration, value as string).apiId);
+    return adopted === undefined || adopted === null ? pulumi.unknown : pulumi.output(adopted).apply(Number);
+  }, true) as pulumi.Output<number>;
+}
+
 /**
  * The base of a resource class: registers one declared kind with Pulumi, e.g.
  * `constructor(name, args, opts) { super(serverDeclaration, name, args, opts); }`.
@@ -52,6 +72,8 @@ export abstract class PostmarkResource extends pulumi.CustomResource {
     try {
       const props = { ...initialProps(declaration, args), [providerKey]: providerModuleText(declaration.kind) };
       super(`pulumi-nodejs:dynamic/postmark:${declaration.kind}`, name, props, secretOptions(declaration, opts));
+      const idOutput = postmarkIdOutput(declaration);
+      if (idOutput) (this as unknown as Record<string, unknown>)[idOutput.output] = postmarkId(declaration, this.id, args);
     } catch (e) {
       // Made without frames: give it the program's, where the resource was declared.
       Error.stackTraceLimit = stackTraceLimit;

@@ -3,7 +3,8 @@
  * of an API object, and the inputs a refresh reports. Diffs and reads only see outputs, so what they need
  * (which leaves the program declared) is kept in the outputs too.
  */
-import { ResourceDeclaration } from "./declaration";
+import { OutputField, ResourceDeclaration } from "./declaration";
+import { PostmarkProviderError } from "./errors";
 import {
   chainOf,
   declaredLeaves,
@@ -73,6 +74,18 @@ export function pendingChanges(declaration: ResourceDeclaration, olds: Values, n
   }
   return changes;
 }
+
+/** The engine's ID of an object inside a server is Postmark's, prefixed with the server's ("12/outbound"). */
+export function splitPulumiId(declaration: ResourceDeclaration, id: string): { serverId?: string; apiId: string } {
+  if (declaration.token !== "server") return { apiId: id };
+  const slash = id.indexOf("/");
+  if (slash < 1) throw new PostmarkProviderError(`${declaration.kind} ID "${id}" must be "<serverId>/<${declaration.noun} ID>".`);
+  return { serverId: id.slice(0, slash), apiId: id.slice(slash + 1) };
+}
+
+/** The output holding Postmark's ID of the object (serverId, domainId, ...): the one read from the declaration's apiId. */
+export const postmarkIdOutput = (declaration: ResourceDeclaration): OutputField | undefined =>
+  declaration.outputs.find((output) => output.api === declaration.apiId && !output.derive);
 
 /** The top-level input a change belongs to, for the engine's list of replacing properties. */
 export const changedInput = (change: FieldChange) => change.chain[0].input;

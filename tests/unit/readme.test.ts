@@ -34,3 +34,14 @@ describe.each(tableSources)("the field table in %s matches the server's declarat
     expect(row[5]).toBe(field.replaceOnChange ? "**replaces the server**" : "update");
   });
 });
+
+/** The README is a map of the guides: each of its links, and each guide's, must lead somewhere. */
+describe("links between the README and the guides", () => {
+  const pages = ["README.md", ...fs.readdirSync(path.join(repoRoot, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+  it.each(pages)("every relative link in %s names a file of the repo", (page) => {
+    const text = fs.readFileSync(path.join(repoRoot, page), "utf8");
+    const targets = [...text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1]).filter((t) => !/^[a-z]+:/.test(t));
+    const missing = targets.filter((t) => !fs.existsSync(path.join(repoRoot, path.dirname(page), t)));
+    expect(missing).toEqual([]);
+  });
+});

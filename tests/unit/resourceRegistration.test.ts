@@ -29,12 +29,33 @@ class PostmarkGadget extends PostmarkResource {
   }
 }
 
+const adoptableDeclaration: ResourceDeclaration = {
+  ...gadgetDeclaration,
+  adopt: { input: "adoptGadgetId", type: "integer", description: "An existing gadget's ID." },
+};
+
+class AdoptableGadget extends PostmarkResource {
+  declare readonly gadgetId: pulumi.Output<number>;
+  constructor(name: string, args: { name: string; adoptGadgetId?: pulumi.Input<number> }) {
+    super(adoptableDeclaration, name, args);
+  }
+}
+
 const registered: pulumi.runtime.MockResourceArgs[] = [];
+
+/**
+ * As the engine answers a preview: a resource it creates or replaces has no ID yet (""), and one it updates has its
+ * ID but, for outputs, only its new inputs.
+ */
+const previewAnswers: Record<string, string> = { "being-created": "", "being-adopted": "", "being-updated": "12" };
 
 beforeAll(() =>
   pulumi.runtime.setMocks(
     {
-      newResource: (args) => (registered.push(args), { id: "7", state: { ...args.inputs, gadgetId: 7 } }),
+      newResource: (args) =>
+        args.name in previewAnswers
+          ? { id: previewAnswers[args.name], state: args.inputs }
+          : (registered.push(args), { id: "7", state: { ...args.inputs, gadgetId: 7 } }),
       call: () => ({}),
     },
     "project",
@@ -102,5 +123,25 @@ describe("registering a resource", () => {
     const args = registered.find((r) => r.name === "registered")!;
     expect(args.type).toBe("pulumi-nodejs:dynamic/postmark:PostmarkGadget");
     expect(args.inputs).toEqual({ name: "Gadget", __provider: providerModuleText("PostmarkGadget") });
+  });
+});
+
+/** An output's value, or "unknown" (as a preview leaves it): read through the SDK's own flag. */
+async function valueOf(output: pulumi.Output<unknown>): Promise<unknown> {
+  const known = await (output as unknown as { isKnown: Promise<boolean> }).isKnown;
+  return known ? new Promise((resolve) => output.apply(resolve)) : "unknown";
+}
+
+describe("Postmark's ID output in a preview", () => {
+  it("of a resource being updated is its ID, which the engine knows, though its outputs are only its new inputs", async () => {
+    expect(await valueOf(new PostmarkGadget("being-updated", { name: "Gadget" }).gadgetId)).toBe(12);
+  });
+
+  it("of a resource being created (or replaced) is unknown", async () => {
+    expect(await valueOf(new PostmarkGadget("being-created", { name: "Gadget" }).gadgetId)).toBe("unknown");
+  });
+
+  it("of a create that adopts an object is that object's ID", async () => {
+    expect(await valueOf(new AdoptableGadget("being-adopted", { name: "Gadget", adoptGadgetId: 33 }).gadgetId)).toBe(33);
   });
 });

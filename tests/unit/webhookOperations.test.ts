@@ -327,6 +327,21 @@ describe("update", () => {
     expect(operations.diff(id, outs, { ...news({ triggers: { open: { enabled: true } } }), serverId: server.ID + 1 }).replaces).toEqual(["serverId"]);
   });
 
+  // In a preview, a server ID not known yet is that of a server the run creates or replaces (an updated server's is known).
+  it("a serverId not known yet (its server is created or replaced) replaces the webhook, deleting it first as when the ID changes", async () => {
+    const { id, outs } = await created({ triggers: { open: { enabled: true } } });
+    const pending = { ...news({ triggers: { open: { enabled: true } } }), serverId: unknownValue };
+    expect(operations.diff(id, outs, pending)).toEqual({ changes: true, replaces: ["serverId"], deleteBeforeReplace: false });
+  });
+
+  it("a serverToken not known yet, of a server that stays, is no change; a known new token is one", async () => {
+    const { id, outs } = await created({ triggers: { open: { enabled: true } } });
+    const same = news({ triggers: { open: { enabled: true } } });
+    expect(operations.diff(id, outs, { ...same, serverToken: unknownValue })).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(operations.diff(id, outs, { ...same, serverToken: serverToken })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(operations.diff(id, outs, { ...same, serverId: unknownValue, serverToken: unknownValue }).replaces).toEqual(["serverId"]);
+  });
+
   it("enabling bounces on a custom Broadcasts stream: Postmark's 1353 is a clear error, nothing changes and no secret shows", async () => {
     await admin.createStreamByHand(server.ID, { ID: "newsletters", Name: "Newsletters", MessageStreamType: "Broadcasts" });
     const { id, outs } = await created({ messageStream: "newsletters", httpAuth, httpHeaders });
