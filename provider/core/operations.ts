@@ -11,6 +11,7 @@ import { accountAuth, ApiObject, ApiServer, Auth, cachedUntilFailure, isAmbiguou
 import { sleep } from "./requestGate";
 import {
   changedInput,
+  declarableInputs,
   declaredPaths,
   FieldChange,
   inputsFromOutputs,
@@ -114,7 +115,9 @@ export class ResourceOperations {
       return { id: "", props: {} };
     }
     const known = { ...props, ...(serverId && { serverId: Number(serverId) }) };
-    const outs = outputsFrom(declaration, object, managedPaths(props), known);
+    // An object read for the first time (`.get`, an import) is reported with the inputs that declare it as it is.
+    const managed = lookup ? declaredPaths(declaration, declarableInputs(declaration, object)) : managedPaths(props);
+    const outs = outputsFrom(declaration, object, managed, known);
     return { id, props: outs, inputs: inputsFromOutputs(declaration, outs) };
   }
 

@@ -16,6 +16,7 @@ import {
   sameValue,
   unknownValue,
   valueAt,
+  valueProblems,
   Values,
 } from "./fields";
 import { ApiObject } from "./postmarkClient";
@@ -128,6 +129,31 @@ export function inputsFromOutputs(declaration: ResourceDeclaration, outputs: Val
   }
   for (const name of scopeAndAdoptInputs(declaration)) if (outputs[name] !== undefined) inputs[name] = outputs[name];
   return inputs;
+}
+
+/**
+ * The inputs that declare an object as Postmark holds it, for a program that has not declared it yet (an import, or a
+ * program written from an account): every required field, every field whose default is not known, and every other
+ * one that differs from Postmark's default; object members likewise, one by one. Declared as they are, they make no
+ * change; the rest stays Postmark's default either way.
+ */
+export function declarableInputs(declaration: ResourceDeclaration, object: ApiObject): Values {
+  const worthDeclaring = (fields: readonly Field[], values: Values): Values => {
+    const inputs: Values = {};
+    for (const field of fields) {
+      const value = values[field.input];
+      if (value === undefined || value === null) continue;
+      if (field.type === "object") {
+        const members = worthDeclaring(field.fields ?? [], value as Values);
+        if (Object.keys(members).length > 0) inputs[field.input] = members;
+      } else if (field.required || field.default === undefined || !sameValue(field, value, field.default)) {
+        // A value the program could not declare (Postmark's "" for a note that can only be left out) stays unmanaged.
+        if (valueProblems(field, value).length === 0) inputs[field.input] = value;
+      }
+    }
+    return inputs;
+  };
+  return worthDeclaring(declaration.fields, membersFromApi(declaration.fields, object));
 }
 
 /**
