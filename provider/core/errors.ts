@@ -55,3 +55,6 @@ export class PostmarkProviderError extends Error {
     this.name = "PostmarkProviderError";
   }
 }
+
+/** An answer the user acts on (a Postmark refusal, a bad setting): shown as its message alone; anything else is a bug and keeps its stack. */
+export const isExpectedError = (e: unknown): e is PostmarkApiError | PostmarkProviderError => e instanceof PostmarkApiError || e instanceof PostmarkProviderError;
