@@ -52,7 +52,7 @@ export function resolveClientSettings(lookup: ConfigLookup, env: NodeJS.ProcessE
     );
   }
   const url = String(settings.apiUrl);
-  if (!/^https?:\/\/[^/]+/.test(url)) {
+  if (!/^https?:\/\/[^/]+/.test(url) || !URL.canParse(url)) {
     throw new PostmarkProviderError(`postmark:apiUrl (or POSTMARK_API_URL) is ${JSON.stringify(url)}; it must be an http(s) URL`);
   }
   return settings as unknown as ClientSettings;
