@@ -77,6 +77,6 @@ export function settingProblem(setting: Setting, raw: string): string | undefine
     const minimum = setting.key === "retryBaseDelayMs" ? 0 : 1;
     return Number.isInteger(n) && n >= minimum ? undefined : `it must be a whole number of at least ${minimum}`;
   }
-  if (setting.key === "apiUrl" && !/^https?:\/\/[^/]+/.test(raw)) return "it must be an http(s) URL";
+  if (setting.key === "apiUrl" && (!/^https?:\/\/[^/]+/.test(raw) || !URL.canParse(raw))) return "it must be an http(s) URL";
   return undefined;
 }
