@@ -8,7 +8,10 @@
  * previews: a preview asks it what a create or an update will give, so an update keeps its outputs (the object and
  * its Postmark ID stay) and resources wired to them preview exactly what `up` does.
  */
+import { AsyncLocalStorage } from "async_hooks";
 import type * as grpcTypes from "@grpc/grpc-js";
+import type * as engineMessages from "@pulumi/pulumi/proto/engine_pb";
+import type * as engineServices from "@pulumi/pulumi/proto/engine_grpc_pb";
 import type * as providerMessages from "@pulumi/pulumi/proto/provider_pb";
 import type * as providerServices from "@pulumi/pulumi/proto/provider_grpc_pb";
 import type * as pluginMessages from "@pulumi/pulumi/proto/plugin_pb";
@@ -17,6 +20,7 @@ import { settingProblem, settingSources } from "../core/config";
 import { ResourceDeclaration } from "../core/declaration";
 import { isExpectedError, PostmarkProviderError } from "../core/errors";
 import { show, unknownValue, Values } from "../core/fields";
+import { setNoticeSink } from "../core/notices";
 import { InputChange, ResourceOperations } from "../core/operations";
 import { configure, operationsFor } from "../core/providerProcess";
 import { secretInputs } from "../core/resource";
@@ -28,6 +32,27 @@ const messages = sdkRequire<typeof providerMessages>("@pulumi/pulumi/proto/provi
 const services = sdkRequire<typeof providerServices>("@pulumi/pulumi/proto/provider_grpc_pb");
 const { PluginInfo } = sdkRequire<typeof pluginMessages>("@pulumi/pulumi/proto/plugin_pb");
 const { Empty } = sdkRequire<typeof emptyMessages>("google-protobuf/google/protobuf/empty_pb");
+const { LogRequest, LogSeverity } = sdkRequire<typeof engineMessages>("@pulumi/pulumi/proto/engine_pb");
+const { EngineClient } = sdkRequire<typeof engineServices>("@pulumi/pulumi/proto/engine_grpc_pb");
+
+/**
+ * The engine's address: the last argument the engine starts the plugin with, or what its handshake says. Pulumi hides a
+ * plugin's output, so what the core tells the user goes to the engine's log, under the resource of the request.
+ */
+let engineAddress: string | undefined = process.argv.slice(2).filter((arg) => !arg.startsWith("-")).pop();
+let engine: engineServices.EngineClient | undefined;
+const requestUrn = new AsyncLocalStorage<string>();
+/** Log calls under way: a request is answered once its notices reached the engine. */
+const pendingNotices = new Set<Promise<void>>();
+
+setNoticeSink((message) => {
+  if (!engineAddress) return console.error(message);
+  engine ??= new EngineClient(engineAddress, grpc.credentials.createInsecure());
+  const request = new LogRequest().setSeverity(LogSeverity.INFO).setMessage(message).setUrn(requestUrn.getStore() ?? "");
+  const sent = new Promise<void>((resolve) => engine!.log(request, () => resolve()));
+  pendingNotices.add(sent);
+  void sent.then(() => pendingNotices.delete(sent));
+});
 
 /** The package's version, which the plugin reports and the schema carries. */
 export const pluginVersion = packageVersion();
@@ -91,8 +116,12 @@ type Handler<Request, Response> = (request: Request) => Promise<Response>;
  */
 function unary<Request, Response>(handler: Handler<Request, Response>): grpcTypes.handleUnaryCall<Request, Response> {
   return (call, callback) => {
-    handler(call.request).then(
-      (response) => callback(null, response),
+    const urn = (call.request as { getUrn?(): string }).getUrn?.() ?? "";
+    requestUrn.run(urn, () => handler(call.request)).then(
+      async (response) => {
+        await Promise.all(pendingNotices);
+        callback(null, response);
+      },
       (e: unknown) => {
         const details = isExpectedError(e) ? e.message : e instanceof Error ? `${e.message}\n${e.stack ?? ""}` : String(e);
         callback({ code: grpc.status.UNKNOWN, details, name: "Error", message: details, metadata: new grpc.Metadata() });
@@ -119,7 +148,10 @@ const checkResponse = (declaration: ResourceDeclaration | undefined, inputs: Val
 export const resourceProvider: Partial<providerServices.IResourceProviderServer> = {
   getPluginInfo: unary(async () => new PluginInfo().setVersion(pluginVersion)),
 
-  handshake: unary(async () => new messages.ProviderHandshakeResponse().setAcceptSecrets(true).setAcceptResources(false).setAcceptOutputs(false)),
+  handshake: unary(async (request: providerMessages.ProviderHandshakeRequest) => {
+    engineAddress = request.getEngineAddress() || engineAddress;
+    return new messages.ProviderHandshakeResponse().setAcceptSecrets(true).setAcceptResources(false).setAcceptOutputs(false);
+  }),
 
   getSchema: unary(async () => new messages.GetSchemaResponse().setSchema(JSON.stringify(buildSchema(pluginVersion)))),
 
