@@ -202,7 +202,24 @@ export function withReturnPath(domain: DomainRecord, returnPath: string): Domain
   return { ...domain, ReturnPathDomain: returnPath, ReturnPathDomainVerified: false };
 }
 
-const dnsValue = (store: StateStore | StoreDraft, type: DnsRecordType, host: string) => storedDns(store).find((r) => r.Type === type && r.Host === host.toLowerCase())?.Value;
+/** The record of `type` published at exactly `host`. */
+const publishedValue = (store: StateStore | StoreDraft, type: DnsRecordType, host: string) => storedDns(store).find((r) => r.Type === type && r.Host === host.toLowerCase())?.Value;
+
+/**
+ * What a lookup of `type` at `host` answers, as a resolver would: the record at that name; else, when nothing is
+ * at or below that name, the wildcard (`*.<name>`) at its closest existing ancestor (RFC 4592), so a published
+ * `*.example.com` answers for `pm-bounces.example.com`.
+ */
+function dnsValue(store: StateStore | StoreDraft, type: DnsRecordType, host: string): string | undefined {
+  const hosts = storedDns(store).map((r) => r.Host);
+  const exists = (name: string) => hosts.some((h) => h === name || h.endsWith(`.${name}`));
+  const labels = host.toLowerCase().split(".");
+  for (let i = 0; i < labels.length; i++) {
+    const name = labels.slice(i).join(".");
+    if (exists(name)) return publishedValue(store, type, i === 0 ? name : `*.${name}`);
+  }
+  return undefined;
+}
 
 const pointsToPostmark = (store: StateStore | StoreDraft, host: string) =>
   dnsValue(store, "CNAME", host)?.toLowerCase().replace(/\.$/, "") === returnPathCnameTarget;
@@ -441,7 +458,7 @@ const adminRoutes: AdminRoute[] = [
     path: "/dns/{type}/{host}",
     handle: ({ store, params }) => {
       const type = dnsRecordType(params.type);
-      if (dnsValue(store, type, params.host) === undefined) adminNotFound(`No ${type} record at ${params.host}`);
+      if (publishedValue(store, type, params.host) === undefined) adminNotFound(`No ${type} record at ${params.host}`);
       store.change((draft) => setDnsRecord(draft, type, params.host, undefined));
       return ok(storedDns(store));
     },

@@ -299,6 +299,25 @@ describe("Domains API", () => {
       expect((await pm.call("PUT", `/domains/${domain.ID}/verifyReturnPath`)).json.ReturnPathDomainVerified).toBe(false);
     });
 
+    test("a wildcard CNAME (*.example.com) answers for a Return-Path domain that has no record of its own, as a resolver does", async () => {
+      await admin().publishDnsRecord("CNAME", "*.example.com", "pm.mtasv.net");
+      const domain = await create({ Name: "example.com", ReturnPathDomain: "pm-bounces.example.com" });
+      expect(await admin().domainDns(domain.ID)).toEqual({ dkim: false, returnPath: true });
+      expect((await pm.call("PUT", `/domains/${domain.ID}/verifyReturnPath`)).json.ReturnPathDomainVerified).toBe(true);
+    });
+
+    test("a wildcard does not answer for a name that has records of its own, nor below a name closer than the wildcard's (RFC 4592)", async () => {
+      await admin().publishDnsRecord("CNAME", "*.example.com", "pm.mtasv.net");
+      await admin().publishDnsRecord("TXT", "rp.example.com", "v=spf1 -all");
+      await admin().publishDnsRecord("TXT", "mail.example.com", "v=spf1 -all");
+      const domain = await create({ Name: "example.com", ReturnPathDomain: "rp.example.com" });
+      expect((await pm.call("PUT", `/domains/${domain.ID}/verifyReturnPath`)).json.ReturnPathDomainVerified).toBe(false);
+      await pm.call("PUT", `/domains/${domain.ID}`, { ReturnPathDomain: "bounces.mail.example.com" });
+      expect((await pm.call("PUT", `/domains/${domain.ID}/verifyReturnPath`)).json.ReturnPathDomainVerified).toBe(false);
+      await pm.call("PUT", `/domains/${domain.ID}`, { ReturnPathDomain: "bounces.other.example.com" });
+      expect((await pm.call("PUT", `/domains/${domain.ID}/verifyReturnPath`)).json.ReturnPathDomainVerified).toBe(true);
+    });
+
     test("a domain without a ReturnPathDomain answers unchanged; a missing domain is 510", async () => {
       const domain = await create({ Name: "example.com" });
       expect((await pm.call("PUT", `/domains/${domain.ID}/verifyReturnPath`)).json).toEqual(domain);
