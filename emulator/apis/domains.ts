@@ -339,6 +339,12 @@ function verifyReturnPath({ store, params }: RequestContext): Answer {
   );
 }
 
+/**
+ * The deprecated SPF check, still served: Postmark no longer checks SPF (every domain reports SPFVerified true),
+ * so it answers the domain as it is.
+ */
+const verifySpf = ({ store, params }: RequestContext): Answer => ok(existingDomain(store, Number(params.id)));
+
 /** A new pending key; refused while one already waits for verification (505) or the DKIM state failed (508). */
 function rotateDkim({ store, params }: RequestContext): Answer {
   return ok(
@@ -487,6 +493,7 @@ export const domainsApi: ApiModule = {
     ...spelledAs({ method: "PUT", handle: verifyDkim }, "/domains/{id:int}/verifyDkim", "/domains/{id:int}/verifyDKIM"),
     ...spelledAs({ method: "PUT", handle: verifyReturnPath }, "/domains/{id:int}/verifyReturnPath"),
     ...spelledAs({ method: "POST", handle: rotateDkim }, "/domains/{id:int}/rotatedkim", "/domains/{id:int}/rotateDKIM"),
+    ...spelledAs({ method: "POST", handle: verifySpf }, "/domains/{id:int}/verifyspf", "/domains/{id:int}/verifySPF"),
   ],
   adminRoutes,
 };

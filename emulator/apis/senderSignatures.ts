@@ -325,6 +325,8 @@ const routes: Route[] = [
   { method: "PUT", path: "/senders/{id:int}", handle: editSignature },
   { method: "DELETE", path: "/senders/{id:int}", handle: deleteSignature },
   { method: "POST", path: "/senders/{id:int}/resend", handle: resendConfirmation },
+  // The deprecated SPF check: Postmark no longer checks SPF, so it answers the signature as it is.
+  ...spelledAs({ method: "POST", handle: getSignature }, "/senders/{id:int}/verifyspf", "/senders/{id:int}/verifySpf"),
 ];
 
 export const senderSignaturesApi: ApiModule = {

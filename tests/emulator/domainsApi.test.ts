@@ -325,6 +325,20 @@ describe("Domains API", () => {
     });
   });
 
+  describe("SPF verification (deprecated)", () => {
+    test.each(["verifyspf", "verifySPF"])(
+      "POST /domains/{id}/%s (Postmark's and the official client's spelling) answers the domain unchanged, SPF verified; a missing domain is 510",
+      async (path) => {
+        const domain = await create({ Name: "example.com" });
+        const res = await pm.call("POST", `/domains/${domain.ID}/${path}`);
+        expect(res.status).toBe(200);
+        expect(res.json).toEqual(domain);
+        expect(res.json.SPFVerified).toBe(true);
+        expect((await pm.call("POST", `/domains/77/${path}`)).json).toEqual(postmarkError(510));
+      },
+    );
+  });
+
   describe("DKIM rotation", () => {
     const dkimPart = ["Name", ...dkimFieldOrder, "ID"];
 
@@ -547,6 +561,7 @@ describe("the official postmark AccountClient on domains", () => {
     await pm.admin().publishDomainDns(created.ID);
     expect(await client().verifyDomainDKIM(created.ID)).toMatchObject({ ID: created.ID, DKIMVerified: true, DKIMUpdateStatus: "Verified" });
     expect(await client().verifyDomainReturnPath(created.ID)).toMatchObject({ ID: created.ID, ReturnPathDomainVerified: true });
+    expect(await client().verifyDomainSPF(created.ID)).toEqual(await client().getDomain(created.ID));
     const rotated = await client().rotateDomainDKIM(created.ID);
     expect(rotated).toMatchObject({ ID: created.ID, DKIMUpdateStatus: "Pending", DKIMPendingHost: dkimHost("client.example") });
 

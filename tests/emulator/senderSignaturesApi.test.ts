@@ -237,6 +237,18 @@ describe("Sender Signatures API", () => {
       expect((await pm.call("POST", "/senders/12/resend")).json).toEqual(postmarkError(501));
     });
 
+    test.each(["verifyspf", "verifySpf"])(
+      "the deprecated SPF check (POST /senders/{id}/%s, Postmark's and the official client's spelling) answers the signature unchanged; a missing one is 501",
+      async (path) => {
+        const signature = await create(jp);
+        const res = await pm.call("POST", `/senders/${signature.ID}/${path}`);
+        expect(res.status).toBe(200);
+        expect(res.json).toEqual(signature);
+        expect(res.json.SPFVerified).toBe(true);
+        expect((await pm.call("POST", `/senders/12/${path}`)).json).toEqual(postmarkError(501));
+      },
+    );
+
     test("an edit keeps a signature confirmed", async () => {
       const signature = await create(jp);
       await admin().confirmSenderByHand(signature.ID);
@@ -357,7 +369,7 @@ describe("the official postmark AccountClient on sender signatures", () => {
   const pm = useEmulator();
   const client = () => new AccountClient(token, pm.officialClientOptions());
 
-  test("creates, gets, lists, edits, resends the confirmation of, and deletes a signature", async () => {
+  test("creates, gets, lists, edits, resends the confirmation of, checks the SPF of, and deletes a signature", async () => {
     const created = await client().createSenderSignature({ FromEmail: "client@example.com", Name: "Client", ReplyToEmail: "reply@example.com" });
     expect(created).toMatchObject({ EmailAddress: "client@example.com", ReplyToEmailAddress: "reply@example.com", Domain: "example.com", Confirmed: false });
     expect(await client().getSenderSignature(created.ID)).toEqual(created);
@@ -367,6 +379,7 @@ describe("the official postmark AccountClient on sender signatures", () => {
     expect(edited).toEqual({ ...created, Name: "Client 2", ConfirmationPersonalNote: "Please confirm" });
 
     expect((await client().resendSenderSignatureConfirmation(created.ID)).ErrorCode).toBe(0);
+    expect(await client().verifySenderSignatureSPF(created.ID)).toEqual(edited);
     expect(await client().deleteSenderSignature(created.ID)).toEqual({ ErrorCode: 0, Message: "Signature client@example.com removed." });
     expect(await pm.admin().senders()).toEqual([]);
   });
