@@ -116,9 +116,6 @@ export interface DomainDnsOutputs {
   readonly returnPathVerified: pulumi.Output<boolean>;
 }
 
-const returnPathDescription =
-  'A subdomain of the domain (e.g. `pm-bounces.example.com`) used as the Return-Path of its mail, with a CNAME to `pm.mtasv.net`; "" for none.';
-
 const listPath = "/domains";
 const allDomains = (context: ResourceContext) => everyListItem(context, { method: "GET", path: listPath, verb: "list" }, "Domains");
 const sameName = (object: ApiObject, name: unknown) => String(object.Name).toLowerCase() === String(name).toLowerCase();
@@ -147,7 +144,9 @@ export const domainDeclaration: ResourceDeclaration = {
       type: "string",
       default: "",
       rule: (value: string) => (value === "" ? undefined : domainNameProblem(value)),
-      description: `${returnPathDescription} Removing it clears it.`,
+      description:
+        'A subdomain of the domain (e.g. `pm-bounces.example.com`) used as the Return-Path of its mail; "" for none, and ' +
+        "removing it clears it. Its CNAME to `pm.mtasv.net` need not exist yet: PostmarkDomainVerification checks it.",
     },
   ],
   outputs: [{ output: "domainId", api: "ID", type: "integer", description: "Postmark's numeric domain ID (the resource's ID is the same number as a string)." }, ...dnsOutputs],
@@ -191,10 +190,10 @@ export interface PostmarkDomainArgs {
   /** The domain, in lower case (e.g. `example.com`). **Changing it replaces the domain** (a new ID and DKIM key). */
   name: pulumi.Input<string>;
   /**
-   * A subdomain of `name` (e.g. `pm-bounces.example.com`) used as the Return-Path of the domain's mail; its CNAME must
-   * point to `pm.mtasv.net` (`returnPathCnameTarget`). Publish that CNAME before the domain is created or changed
-   * (`dependsOn`): Postmark may refuse a Return-Path domain without it (ErrorCode 523). `""` or leaving it out after
-   * setting it clears it. Default: none.
+   * A subdomain of `name` (e.g. `pm-bounces.example.com`) used as the Return-Path of the domain's mail; its CNAME
+   * points to `pm.mtasv.net` (`returnPathCnameTarget`). Postmark takes it before that CNAME exists, so the domain
+   * need not wait for the record: PostmarkDomainVerification checks it. `""` or leaving it out after setting it
+   * clears it. Default: none.
    */
   returnPathDomain?: pulumi.Input<string>;
   /** The ID of a domain already on the account, to manage it instead of creating one (e.g. after ErrorCode 512). */
