@@ -3,8 +3,11 @@
  * Broadcasts stream, a webhook with secret auth and one with a secret header, a layout and a template in it, an inbound
  * rule) and a server in a second account through an explicit provider, on one shared stack: create, a no-op preview,
  * hand edits found by refresh and put back, bad input, faults, a replacement, destroy. Then the same environment through
- * the dynamic resources, to compare the API calls of each phase.
+ * the dynamic resources, to compare the API calls of each phase. Last, `pulumi import` of an object of every kind made
+ * by hand, alone and from a file: the generated YAML, pasted into the program, previews with no changes.
  */
+import * as fs from "fs";
+import * as path from "path";
 import { EngineEvent } from "@pulumi/pulumi/automation";
 import { RunningEmulator, startEmulator } from "../../emulator/server";
 import { EmulatorAdmin } from "../support/emulatorAdmin";
@@ -222,5 +225,67 @@ describe("a YAML program through the postmark plugin", () => {
     expect(await admin.servers()).toEqual([]);
     expect(await otherAdmin.servers()).toEqual([]);
     await expectNoPlaintextSecrets();
+  });
+});
+
+describe("pulumi import through the plugin: objects made by hand come under code", () => {
+  /** What `pulumi import --out` wrote, without its `resources:` line, to paste under the program's own. */
+  const importedResources = (file: string) => fs.readFileSync(path.join(test.workDir, file), "utf8").replace(/^resources:\n/, "");
+  const importCli = async (args: string[]) => {
+    const run = await test.runCli(["import", ...args, "--yes", "--protect=false", "--non-interactive"]);
+    expect(run.stderr).toBe("");
+    expect(run.exitCode).toBe(0);
+  };
+
+  it("one object of every kind, imported alone and from a file, previews with no changes; the next up makes no call", async () => {
+    const server = await admin.createByHand({ Name: "Imported by hand", Color: "Purple", TrackOpens: true, TrackLinks: "HtmlOnly" });
+    await admin.createStreamByHand(server.ID, { ID: "news", Name: "News", MessageStreamType: "Broadcasts" });
+    const hook = await admin.createWebhookByHand(server.ID, {
+      Url: "https://hooks.example.com/imported",
+      MessageStream: "outbound",
+      HttpAuth: { Username: "postmark", Password: secrets.hookPassword },
+      Triggers: { Open: { Enabled: true } },
+    });
+    const layout = await admin.createTemplateByHand(server.ID, { Name: "Base", Alias: "base", TemplateType: "Layout", HtmlBody: "<b>{{{@content}}}</b>" });
+    const template = await admin.createTemplateByHand(server.ID, { Name: "Welcome", Alias: "welcome", Subject: "Hi", TextBody: "Hello", LayoutTemplate: "base" });
+    const rule = await admin.createInboundRuleByHand(server.ID, "junk.example.com");
+    const domain = await admin.createDomainByHand({ Name: "example.com", ReturnPathDomain: "pm-bounces.example.com" });
+    await admin.publishDomainDns(domain.ID);
+    for (const check of ["verifyDkim", "verifyReturnPath"]) {
+      const answer = await fetch(`${emulator.url}/domains/${domain.ID}/${check}`, {
+        method: "PUT",
+        headers: { "X-Postmark-Account-Token": accountToken, Accept: "application/json", "Content-Type": "application/json" },
+        body: "{}",
+      });
+      expect(answer.status).toBe(200);
+    }
+    const sender = await admin.createSenderByHand({ EmailAddress: "billing@example.com", Name: "Billing" });
+    test.setYaml("resources: {}\n");
+    await test.stack.up();
+
+    await importCli(["postmark:index:Server", "legacy", String(server.ID), "--out", "server.yaml"]);
+    const inServer = (id: string | number) => `${server.ID}/${id}`;
+    const file = {
+      resources: [
+        { type: "postmark:index:MessageStream", name: "news", id: inServer("news") },
+        { type: "postmark:index:Webhook", name: "hook", id: inServer(hook.ID) },
+        { type: "postmark:index:Template", name: "base", id: inServer(layout.TemplateId) },
+        { type: "postmark:index:Template", name: "welcome", id: inServer(template.TemplateId) },
+        { type: "postmark:index:InboundRule", name: "junk", id: inServer(rule.ID) },
+        { type: "postmark:index:Domain", name: "example", id: String(domain.ID) },
+        { type: "postmark:index:DomainVerification", name: "exampleCheck", id: String(domain.ID) },
+        { type: "postmark:index:SenderSignature", name: "billing", id: String(sender.ID) },
+      ],
+    };
+    fs.writeFileSync(path.join(test.workDir, "import.json"), JSON.stringify(file));
+    await importCli(["--file", "import.json", "--out", "rest.yaml"]);
+
+    test.setYaml(`resources:\n${importedResources("server.yaml")}${importedResources("rest.yaml")}`);
+    await clear();
+    const preview = await test.stack.preview();
+    expect(preview.changeSummary).toEqual({ same: 1 + 9 }); // the stack and the objects
+    await test.stack.up();
+    expect(await calls()).toEqual([]);
+    await expectNotInState(test, [secrets.hookPassword, accountToken, ...(server.ApiTokens as string[])]);
   });
 });
