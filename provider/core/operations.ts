@@ -84,11 +84,10 @@ export class ResourceOperations {
    */
   changedInputs(olds: Values, news: Values): InputChange[] {
     const managed = new Set(managedPaths(olds));
-    const kindOf = (path: string, declared: unknown, old: unknown): InputChange["kind"] =>
-      declared === undefined ? "delete" : old === undefined && !managed.has(path) ? "add" : "update";
+    const kindOf = (declared: unknown, wasDeclared: boolean): InputChange["kind"] => (declared === undefined ? "delete" : wasDeclared ? "update" : "add");
     const changes: InputChange[] = pendingChanges(this.declaration, olds, news).map((change) => ({
       path: change.path,
-      kind: kindOf(change.path, valueAt(news, change.path), valueAt(olds, change.path)),
+      kind: kindOf(valueAt(news, change.path), managed.has(change.path)),
       replaces: replacesResource(change),
     }));
     if (this.declaration.token === "server") {
@@ -98,7 +97,7 @@ export class ResourceOperations {
       // A token not known yet, of a server that stays, is taken from that server's outputs (its apiTokens), which an edit
       // of the server leaves as they are.
       if (news.serverToken !== unknownValue && news.serverToken !== olds.serverToken) {
-        changes.push({ path: "serverToken", kind: kindOf("serverToken", news.serverToken, olds.serverToken), replaces: false });
+        changes.push({ path: "serverToken", kind: kindOf(news.serverToken, olds.serverToken !== undefined), replaces: false });
       }
     }
     return changes;
