@@ -337,6 +337,14 @@ describe("pulumi import through the plugin: objects made by hand come under code
     expect(preview.changeSummary).toEqual({ same: 1 + 9 }); // the stack and the objects
     await test.stack.up();
     expect(await calls()).toEqual([]);
+
+    // The `import` resource option takes one more, declared as Postmark holds it, with reads only.
+    const spam = await admin.createInboundRuleByHand(server.ID, "spam.example.com");
+    const spamRule = `  spam:\n    type: postmark:index:InboundRule\n    properties: { serverId: ${server.ID}, rule: spam.example.com }\n    options: { import: "${inServer(spam.ID)}" }\n`;
+    test.setYaml(`resources:\n${importedResources("server.yaml")}${importedResources("rest.yaml")}${spamRule}`);
+    const imported = await test.stack.up();
+    expect(imported.summary.resourceChanges).toMatchObject({ import: 1 });
+    expect((await calls()).filter((call) => !call.startsWith("GET"))).toEqual([]);
     await expectNotInState(test, [secrets.hookPassword, accountToken, ...(server.ApiTokens as string[])]);
   });
 });
