@@ -65,21 +65,26 @@ export const dnsOutputs: readonly (OutputField & { output: keyof DomainDnsOutput
   { output: "dkimRevokedTextValue", api: "DKIMRevokedTextValue", description: "The TXT value of the key a rotation replaced." },
   {
     output: "safeToRemoveRevokedKeyFromDns",
+    type: "boolean",
     api: "SafeToRemoveRevokedKeyFromDNS",
     description: "Whether the revoked key's TXT record may now be removed from DNS.",
   },
   {
     output: "dkimVerified",
     api: "DKIMVerified",
+    type: "boolean",
     description:
       "Postmark's flag: a DKIM key of this domain was verified once. It stays true when the record is later removed from DNS.",
   },
-  { output: "weakDkim", api: "WeakDKIM", description: "Whether the active DKIM key is weaker than Postmark's current standard." },
+  { output: "weakDkim", api: "WeakDKIM", type: "boolean", description: "Whether the active DKIM key is weaker than Postmark's current standard." },
   { output: "dkimUpdateStatus", api: "DKIMUpdateStatus", description: "`Pending` while a DKIM key waits for verification, then `Verified`." },
   { output: "returnPathCnameValue", api: "ReturnPathDomainCNAMEValue", description: `What the Return-Path CNAME points to (\`${returnPathCnameTarget}\`).` },
   {
     output: "returnPathVerified",
     api: "ReturnPathDomainVerified",
+    type: "boolean",
+    // Postmark verifies a new Return-Path domain anew.
+    changedBy: ["returnPathDomain"],
     description: "Whether Postmark found the Return-Path CNAME. Like dkimVerified, it stays true when the record is later removed.",
   },
 ];
@@ -145,7 +150,7 @@ export const domainDeclaration: ResourceDeclaration = {
       description: `${returnPathDescription} Removing it clears it.`,
     },
   ],
-  outputs: [{ output: "domainId", api: "ID", description: "Postmark's numeric domain ID (the resource's ID is the same number as a string)." }, ...dnsOutputs],
+  outputs: [{ output: "domainId", api: "ID", type: "integer", description: "Postmark's numeric domain ID (the resource's ID is the same number as a string)." }, ...dnsOutputs],
   adopt: {
     input: "adoptDomainId",
     type: "integer",

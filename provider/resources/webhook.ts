@@ -110,7 +110,7 @@ export const webhookDeclaration: ResourceDeclaration = {
         "the way (an interrupted `pulumi up` may have made it: see the recover command).",
     },
   ],
-  outputs: [{ output: "webhookId", api: "ID", description: "Postmark's numeric webhook ID." }],
+  outputs: [{ output: "webhookId", api: "ID", type: "integer", description: "Postmark's numeric webhook ID." }],
   adopt: {
     input: "adoptWebhookId",
     type: "integer",
