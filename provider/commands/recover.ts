@@ -11,11 +11,10 @@
  * finds nothing pending.
  */
 import { parseArgs } from "node:util";
-import { resolveClientSettings } from "../core/config";
 import { ResourceDeclaration } from "../core/declaration";
 import { PostmarkProviderError } from "../core/errors";
 import { ResourceOperations } from "../core/operations";
-import { PostmarkClient } from "../core/postmarkClient";
+import { configure, operationsFor } from "../core/providerProcess";
 import { declarations } from "../resources";
 import { Command, UsageError } from "./cli";
 import { Deployment, neededByOthers, PendingOperation, plainValues, Recovery, recoveredDeployment, stateResourceOf } from "./deployment";
@@ -170,16 +169,14 @@ export const recoverCommand: Command = {
       );
     }
 
-    const client = new PostmarkClient(resolveClientSettings(await pulumi.config(stack)));
-    const operationsByKind = new Map<string, ResourceOperations>();
+    // The provider process's own settings, client and operations, configured as `pulumi up` configures them.
+    configure(await pulumi.config(stack));
     const owned = ownedIds(deployment);
     console.log(`Stack ${stack}: ${pending.length} operation${pending.length === 1 ? " was" : "s were"} pending when a run was interrupted.`);
     const recoveries: Recovery[] = [];
     // One at a time, in the engine's order: a create takes an object only if no earlier one took it.
     for (const operation of pending) {
-      const { recovery, report } = await settle(operation, deployment, owned, (declaration) =>
-        entry(operationsByKind, declaration.kind, () => new ResourceOperations(declaration, () => client)),
-      );
+      const { recovery, report } = await settle(operation, deployment, owned, (declaration) => operationsFor(declaration.kind));
       recoveries.push(recovery);
       console.log(`  ${report}`);
     }
