@@ -25,12 +25,21 @@ const backendLeftovers = [
   },
 ];
 
+/** `pulumi` ran and failed: what it said, and what to do where that is known. */
+class PulumiFailed extends PostmarkProviderError {}
+
 export class PulumiCli {
   constructor(private readonly executable = "pulumi") {}
 
   /** The stack `pulumi` selects when none is named, or undefined. */
   async selectedStack(): Promise<string | undefined> {
-    const name = (await this.run(["stack", "--show-name"], undefined, "").catch(() => "")).trim();
+    const name = await this.run(["stack", "--show-name"], undefined, "").then(
+      (out) => out.trim(),
+      (e: unknown) => {
+        if (e instanceof PulumiFailed) return ""; // no stack selected (or no project here)
+        throw e;
+      },
+    );
     return name === "" ? undefined : name;
   }
 
@@ -66,7 +75,7 @@ export class PulumiCli {
         // Only stderr: what it printed on stdout may be a state or config, secrets included.
         const said = stderr.trim() || "(no message)";
         const advice = backendLeftovers.find((leftover) => leftover.says.test(said))?.advice(stack);
-        reject(new PostmarkProviderError(`\`pulumi ${args.join(" ")}\` failed (exit ${code}):\n${said}${advice ? `\n${advice}` : ""}`));
+        reject(new PulumiFailed(`\`pulumi ${args.join(" ")}\` failed (exit ${code}):\n${said}${advice ? `\n${advice}` : ""}`));
       });
       child.stdin.end(input ?? "");
     });

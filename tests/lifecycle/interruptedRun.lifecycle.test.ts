@@ -3,8 +3,9 @@
  * CLI's process group and Pulumi's plugins, nothing saved), then what the docs say to do: clear what Pulumi's file
  * backend leaves behind (its lock, an empty `.attrs`), `npx pulumi-postmark recover`, `pulumi up`. One stack with every
  * kind that makes something in Postmark, killed after its first create, a third and two thirds of its creates, and
- * halfway through a destroy. Each time the stack converges: one object per declared resource (no twin), every object
- * in Postmark owned by a resource of the state (no orphan), and the next preview shows no change.
+ * twice in a destroy (before a delete reached Postmark, and once Postmark deleted an object). Each time: nothing pending,
+ * no twin (each key once in Postmark), no orphan (every object owned by a resource of the state); after `pulumi up`,
+ * one object per declared resource and a preview with no change.
  *
  * The emulator answers writes late (answerDelayMs): a kill right after Postmark made an object is a kill before the
  * CLI heard of it, the window a real kill hits.
@@ -136,9 +137,12 @@ interface Progress {
   requests: LoggedRequest[];
 }
 
+/** How long after making an object (or deleting one) Postmark answers, in a killed run: far longer than one look at Postmark takes. */
+const answerDelayMs = 1500;
+
 /**
- * Starts `pulumi <args>` and kills it (and its plugins) as soon as `reached` holds. Writes are answered 500 ms after
- * they are made, so the object that reaches the point is one the CLI has not heard of. `faults` (emulator settings)
+ * Starts `pulumi <args>` and kills it (and its plugins) as soon as `reached` holds. Writes are answered `answerDelayMs`
+ * after they are made, so the object that reaches the point is one the CLI has not heard of. `faults` (emulator settings)
  * and `env` (the CLI's) shape the run, e.g. to hold one operation back before it reaches Postmark.
  */
 async function killWhen(
@@ -147,7 +151,7 @@ async function killWhen(
   { faults = {}, env = {} }: { faults?: Record<string, unknown>; env?: Record<string, string> } = {},
 ): Promise<CliRun> {
   await admin.clearRequests();
-  await admin.settings({ answerDelayMs: 500, ...faults });
+  await admin.settings({ answerDelayMs, ...faults });
   const run = test.startKillableCli(args, env);
   let ended: CliRun | undefined;
   void run.done.then((result) => (ended = result));
@@ -159,7 +163,7 @@ async function killWhen(
     return await run.kill();
   } finally {
     // What the kill caught in flight was made before its answer was due: nothing more happens after this.
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await new Promise((resolve) => setTimeout(resolve, answerDelayMs + 100));
     await admin.settings({ answerDelayMs: 0, faultQueue: [], createFaultQueue: [] });
   }
 }
@@ -173,17 +177,17 @@ const wasHeldBack = (requests: LoggedRequest[]) => requests.some((r) => r.fault 
 
 /**
  * What the docs (docs/reliability.md) tell the user to do about Pulumi's file backend after a kill, before anything
- * else: remove the lock the killed run kept (`pulumi cancel`), and the empty `.attrs` metadata files it may have left.
+ * else: delete the empty `.attrs` metadata files it may have left, and remove the lock the killed run kept
+ * (`pulumi cancel`). Returns whether the stack was locked.
  */
-function clearBackendLeftovers(): void {
-  const emptyAttrs = (dir: string): string[] =>
-    fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) return emptyAttrs(full);
-      return entry.name.endsWith(".attrs") && fs.statSync(full).size === 0 ? [full] : [];
-    });
-  for (const file of emptyAttrs(test.backendDir)) fs.rmSync(file);
-  test.cli(["cancel", "--yes"]);
+function clearBackendLeftovers(): boolean {
+  const files = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? files(path.join(dir, entry.name)) : [path.join(dir, entry.name)]));
+  const all = files(test.backendDir);
+  for (const file of all.filter((f) => f.endsWith(".attrs") && fs.statSync(f).size === 0)) fs.rmSync(file);
+  const locked = all.some((f) => f.includes(`${path.sep}locks${path.sep}`) && f.endsWith(".json"));
+  if (locked) test.cli(["cancel", "--yes"]);
+  return locked;
 }
 
 /**
@@ -210,7 +214,8 @@ describe("a killed `pulumi up`, then the documented recovery and `pulumi up`", (
     const killed = await killWhen(up, ({ objects }) => count(objects, "PostmarkServer") === 1);
     expect(killed.exitCode).toBeNull();
     expect((await stateSummary()).pending).toContain("creating mail");
-    clearBackendLeftovers();
+    // The killed run's lock stays in the file backend: every `pulumi up` would stop on it.
+    expect(clearBackendLeftovers()).toBe(true);
     const report = await recover();
     expect(report).toMatch(/import +PostmarkServer "mail": server \d+ \(Interrupted\)/);
     await expectNoTwinNoOrphan();
@@ -253,18 +258,23 @@ describe("a killed `pulumi up`, then the documented recovery and `pulumi up`", (
 });
 
 describe("a killed `pulumi destroy`, then the documented recovery and `pulumi up`", () => {
-  it("recover drops what its deletes removed, and `up` brings back exactly that", async () => {
-    const destroy = ["destroy", "--yes", "--skip-preview", "--parallel", "2"];
-    // The run's first requests: the server's token lookup, then the delete of the webhook on the stream (the engine deletes
-    // it first, alone). The third is one of the deletes that then run side by side: it is held back, the others go on.
-    const held = heldBack({ faultQueue: ["none", "none", "reset"] });
-    const killed = await killWhen(destroy, ({ objects, requests }) => wasHeldBack(requests) && count(objects) <= declaredCount - 2, held);
+  const destroy = ["destroy", "--yes", "--skip-preview", "--parallel", "2"];
+
+  it("killed while a delete has not reached Postmark: recover keeps its resource, as its object stays", async () => {
+    // Whichever request comes first (a delete, or the token lookup the deletes inside the server wait for) is held back.
+    const killed = await killWhen(destroy, ({ requests }) => wasHeldBack(requests), heldBack({ faultQueue: ["reset"] }));
     expect(killed.exitCode).toBeNull();
     clearBackendLeftovers();
-    const report = await recover();
-    expect(report).toMatch(/remove +Postmark\w+ "[\w-]+": its delete was done \(\w[\w ]* [\d/]+ is gone from Postmark\)/);
-    // The delete held back never reached Postmark: the resource stays, as its object does.
-    expect(report).toMatch(/keep +Postmark\w+ "[\w-]+": its delete was not done/);
+    expect(await recover()).toMatch(/keep +Postmark\w+ "[\w-]+": its delete was not done \(\w[\w ]* [\d/]+ is still there\), so it stays in the stack/);
+    await expectNoTwinNoOrphan();
+  });
+
+  it("killed once Postmark deleted an object: recover drops its resource, and `up` brings back exactly what was deleted", async () => {
+    const before = count(await objectsInPostmark());
+    const killed = await killWhen(destroy, ({ objects }) => count(objects) < before);
+    expect(killed.exitCode).toBeNull();
+    clearBackendLeftovers();
+    expect(await recover()).toMatch(/remove +Postmark\w+ "[\w-]+": its delete was done \(\w[\w ]* [\d/]+ is gone from Postmark\)/);
     await expectNoTwinNoOrphan();
     const finished = await test.runCli(up);
     expect(finished.exitCode).toBe(0);

@@ -45,11 +45,11 @@ it.each([
   expect(stdout).toBe("");
 });
 
-it("without the Pulumi CLI on PATH it says so, exit code 1", async () => {
+it.each([[["--stack", "prod"]], [[]]])("without the Pulumi CLI on PATH it says so, exit code 1 (%j)", async (args) => {
   const path = process.env.PATH;
   process.env.PATH = "/nonexistent";
   try {
-    const { code, stderr } = await run("recover", "--stack", "prod");
+    const { code, stderr } = await run("recover", ...args);
     expect(code).toBe(1);
     expect(stderr).toBe("pulumi-postmark recover: The Pulumi CLI (`pulumi`) is not on PATH: install it, or run this where `pulumi up` runs.\n");
   } finally {
