@@ -12,7 +12,9 @@ export interface Command {
 }
 
 /** Every command, by name. A new command is one module and one line here. */
-const commands: Record<string, () => Command> = {};
+const commands: Record<string, () => Command> = {
+  recover: () => (require("./recover") as typeof import("./recover")).recoverCommand,
+};
 
 /** A mistake in how the command was called: its message and the usage are printed, exit code 2. */
 export class UsageError extends Error {}

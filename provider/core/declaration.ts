@@ -129,6 +129,13 @@ export interface ResourceHooks {
     isConflict(error: PostmarkApiError): boolean;
     /** The error for a create that conflicts with objects that existed before, or an object to manage instead. */
     onConflict(context: ResourceContext, news: Values, existing: ApiObject[]): Promise<ApiObject | Error>;
+    /**
+     * For a kind Postmark lets hold the same key twice (a webhook's URL and stream): of the objects `listAll` found before
+     * this run's first create, those a create of `news` must not duplicate. The create then fails with onConflict's error
+     * and makes nothing, as Postmark's refusal fails the other kinds' creates. (The provider cannot see the stack's state:
+     * an object another resource of the stack manages looks the same, so the kind offers an input that allows the twin.)
+     */
+    twinsBefore?(before: ApiObject[], news: Values): ApiObject[];
   };
   /** Turns a failed edit of object `apiId` (Postmark's ID) into a clearer error (e.g. a rename to a taken name). */
   editError?(context: ResourceContext, apiId: string, olds: Values, news: Values, error: PostmarkApiError): Promise<Error | undefined>;

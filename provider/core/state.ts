@@ -156,10 +156,12 @@ export function declarableInputs(declaration: ResourceDeclaration, object: ApiOb
 }
 
 /**
- * Whether an object found after a lost create answer is the one that request made: it carries every
- * declared value, and Postmark's defaults everywhere else, as a fresh object would.
+ * Whether an object found after a lost create answer (or a killed `pulumi up`) is the one a create of `news` made: it
+ * is live (not archived), and carries every declared value and Postmark's defaults everywhere else, as a fresh object
+ * would. The one notion of "the object this create made", for lost-create recovery and the recover command alike.
  */
 export function looksFreshlyCreatedFrom(declaration: ResourceDeclaration, object: ApiObject, news: Values): boolean {
+  if (declaration.isGone?.(object)) return false;
   const current = membersFromApi(declaration.fields, object);
   return freshLeaves(declaration.fields, news).every(({ chain, path, value }) => sameValue(leafField({ chain }), value, valueAt(current, path)));
 }

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceContext, ResourceDeclaration } from "../core/declaration";
 import { notice } from "../core/notices";
-import { PostmarkApiError, PostmarkProviderError } from "../core/errors";
+import { interruptedCreateAdvice, PostmarkApiError, PostmarkProviderError } from "../core/errors";
 import { unknownValue, Values } from "../core/fields";
 import { ApiObject } from "../core/postmarkClient";
 import { PostmarkResource } from "../core/resource";
@@ -194,7 +194,7 @@ export const messageStreamDeclaration: ResourceDeclaration = {
         }
         return new PostmarkProviderError(
           `A message stream "${existing.ID}" already exists on server ${context.serverId}. To manage it from this program, ` +
-            `set \`adoptStreamId: "${existing.ID}"\` on this resource; otherwise choose another streamId.`,
+            `set \`adoptStreamId: "${existing.ID}"\` on this resource; otherwise choose another streamId. ${interruptedCreateAdvice("message stream")}`,
         );
       },
     },

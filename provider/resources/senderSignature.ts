@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceContext, ResourceDeclaration } from "../core/declaration";
-import { PostmarkProviderError } from "../core/errors";
+import { interruptedCreateAdvice, PostmarkProviderError } from "../core/errors";
 import { unknownValue, Values } from "../core/fields";
 import { everyListItem, readWhole } from "../core/paging";
 import { PostmarkResource } from "../core/resource";
@@ -148,7 +148,7 @@ export const senderSignatureDeclaration: ResourceDeclaration = {
       onConflict: async (_context, news, existing) =>
         new PostmarkProviderError(
           `A sender signature for ${news.fromEmail} already exists on this Postmark account (ID ${existing[0].ID}). To manage it ` +
-            `from this program, set \`adoptSenderSignatureId: ${existing[0].ID}\` on this resource.`,
+            `from this program, set \`adoptSenderSignatureId: ${existing[0].ID}\` on this resource. ${interruptedCreateAdvice("sender signature")}`,
         ),
     },
   },

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceContext, ResourceDeclaration } from "../core/declaration";
-import { PostmarkApiError, PostmarkProviderError } from "../core/errors";
+import { interruptedCreateAdvice, PostmarkApiError, PostmarkProviderError } from "../core/errors";
 import { Field, sameValue, unknownValue, Values } from "../core/fields";
 import { everyListItem, readWhole } from "../core/paging";
 import { ApiObject } from "../core/postmarkClient";
@@ -211,7 +211,8 @@ export const templateDeclaration: ResourceDeclaration = {
       async onConflict(context, news, [existing]) {
         return new PostmarkProviderError(
           `A template with the alias "${existing.Alias}" already exists on server ${context.serverId}: ${describeTemplate(existing)}. ` +
-            `To manage it from this program, set \`adoptTemplateId: ${existing.TemplateId}\` on this resource; otherwise choose another alias.`,
+            `To manage it from this program, set \`adoptTemplateId: ${existing.TemplateId}\` on this resource; otherwise choose another alias. ` +
+            interruptedCreateAdvice("template"),
         );
       },
     },

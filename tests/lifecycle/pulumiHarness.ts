@@ -77,6 +77,15 @@ export interface TestStack {
    * added unless `stack` is false (for commands that take none, like `pulumi plugin`).
    */
   runCli(args: string[], env?: Record<string, string>, stack?: boolean): Promise<CliRun>;
+  /**
+   * Starts the CLI in a process group of its own, as a CI runner starts a job's command, so that `kill()` can end it
+   * the way a cancelled job or a dead runner does: SIGKILL to the whole group, with no chance to save anything.
+   */
+  startKillableCli(args: string[], env?: Record<string, string>): KillableCli;
+  /** The file:// backend's directory (the state, its history, backups and locks). */
+  backendDir: string;
+  /** The environment the CLI runs with (PATH with the CLI, backend, passphrase, the stack's env), for other commands run on the stack. */
+  env: Record<string, string>;
   setProgram(program: string): void;
   /** Replaces a YAML project's program (its resources, outputs and variables). */
   setYaml(body: string): void;
@@ -87,6 +96,17 @@ export interface CliRun {
   exitCode: number | null;
   stdout: string;
   stderr: string;
+}
+
+export interface KillableCli {
+  /** How the run ended (killed: exitCode null). */
+  done: Promise<CliRun>;
+  /**
+   * SIGKILL to the CLI's whole process group, and to Pulumi's plugins (the language host, the program, the providers),
+   * which Pulumi starts in process groups of their own and which would otherwise outlive it, as a dying CI runner takes
+   * them all. Resolves once none of them is left.
+   */
+  kill(): Promise<CliRun>;
 }
 
 export async function createTestStack(options: TestStackOptions): Promise<TestStack> {
@@ -135,9 +155,10 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
       encoding: "utf8",
       maxBuffer: 64 * 1024 * 1024,
     });
-  const runCli = (args: string[], env: Record<string, string> = {}, withStack = true) =>
-    new Promise<CliRun>((resolve, reject) => {
-      const child = spawn(path.join(bin, "pulumi"), [...args, ...(withStack ? ["--stack", stackName] : [])], { cwd: workDir, env: { ...process.env, ...envVars, ...env } });
+  const spawnCli = (args: string[], env: Record<string, string>, detached: boolean, withStack = true) => {
+    const stackArgs = withStack ? ["--stack", stackName] : [];
+    const child = spawn(path.join(bin, "pulumi"), [...args, ...stackArgs], { cwd: workDir, env: { ...process.env, ...envVars, ...env }, detached });
+    const done = new Promise<CliRun>((resolve, reject) => {
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -145,6 +166,23 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
       child.on("error", reject);
       child.on("close", (exitCode) => resolve({ exitCode, stdout, stderr }));
     });
+    return { child, done };
+  };
+  const runCli = (args: string[], env: Record<string, string> = {}, withStack = true) => spawnCli(args, env, false, withStack).done;
+  const startKillableCli = (args: string[], env: Record<string, string> = {}): KillableCli => {
+    const { child, done } = spawnCli(args, env, true);
+    const kill = async () => {
+      process.kill(-child.pid!, "SIGKILL");
+      for (let sweep = 0; ; sweep++) {
+        const left = processesIn(workDir);
+        if (left.length === 0) return done;
+        if (sweep === 50) throw new Error(`processes of the killed CLI still run: ${left.join(", ")}`);
+        for (const pid of left) process.kill(pid, "SIGKILL");
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    return { done, kill };
+  };
   for (const [key, value] of Object.entries(options.config ?? {})) await stack.setConfig(key, { value });
   for (const [key, value] of Object.entries(options.secretConfig ?? {})) await stack.setConfig(key, { value, secret: true });
 
@@ -155,6 +193,9 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     setYaml,
     cli,
     runCli,
+    startKillableCli,
+    backendDir: stateDir,
+    env: envVars,
     // Not stack.exportStack(): the Automation API exports with --show-secrets.
     exportState: async () => cli(["stack", "export"]),
     rawBackendFiles: () => readTree(stateDir),
@@ -208,6 +249,19 @@ export async function failureText(run: Promise<unknown>): Promise<string> {
     return [err.message, err.commandResult?.stdout, err.commandResult?.stderr].join("\n");
   }
   throw new Error("expected the Pulumi operation to fail, and it succeeded");
+}
+
+/** The processes running in `dir` (Linux's /proc): a CLI run's plugins (language host, program, providers) run in its project. */
+function processesIn(dir: string): number[] {
+  const real = fs.realpathSync(dir);
+  return fs.readdirSync("/proc").filter((entry) => {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) return false;
+    try {
+      return fs.readlinkSync(`/proc/${entry}/cwd`) === real;
+    } catch {
+      return false; // ended meanwhile, or another user's
+    }
+  }).map(Number);
 }
 
 function readTree(dir: string): string {
