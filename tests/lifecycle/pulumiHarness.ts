@@ -68,6 +68,11 @@ export interface TestStack {
    * emulator in this process keeps answering while the CLI runs. `env` adds to the stack's environment.
    */
   runCli(args: string[], env?: Record<string, string>): Promise<CliRun>;
+  /**
+   * Runs another program in the project's folder with the stack's environment (the backend, the CLI on PATH), as a
+   * user runs a command beside Pulumi (`node <bin> scan ...`); `env` adds to it.
+   */
+  run(file: string, args: string[], env?: Record<string, string>): Promise<CliRun>;
   setProgram(program: string): void;
   cleanup(): Promise<void>;
 }
@@ -121,9 +126,9 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
       encoding: "utf8",
       maxBuffer: 64 * 1024 * 1024,
     });
-  const runCli = (args: string[], env: Record<string, string> = {}) =>
+  const run = (file: string, args: string[], env: Record<string, string> = {}) =>
     new Promise<CliRun>((resolve, reject) => {
-      const child = spawn(path.join(bin, "pulumi"), [...args, "--stack", stackName], { cwd: workDir, env: { ...process.env, ...envVars, ...env } });
+      const child = spawn(file, args, { cwd: workDir, env: { ...process.env, ...envVars, ...env } });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -131,6 +136,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
       child.on("error", reject);
       child.on("close", (exitCode) => resolve({ exitCode, stdout, stderr }));
     });
+  const runCli = (args: string[], env: Record<string, string> = {}) => run(path.join(bin, "pulumi"), [...args, "--stack", stackName], env);
   for (const [key, value] of Object.entries(options.config ?? {})) await stack.setConfig(key, { value });
   for (const [key, value] of Object.entries(options.secretConfig ?? {})) await stack.setConfig(key, { value, secret: true });
 
@@ -140,6 +146,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     setProgram,
     cli,
     runCli,
+    run,
     // Not stack.exportStack(): the Automation API exports with --show-secrets.
     exportState: async () => cli(["stack", "export"]),
     rawBackendFiles: () => readTree(stateDir),
