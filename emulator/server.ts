@@ -162,13 +162,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
 
   /**
-   * Postmark's own processing: auth (the token of the API that owns the path; the account token for paths no
-   * API owns), JSON headers, then the operation. A path or method no route serves is a bare 404.
+   * A path of an API no module covers (sending, bounces, ...): said plainly, before any token check, so that a
+   * client pointed at the emulator is not sent looking for a token problem.
+   */
+  const notCovered = (method: string, path: string): Answer => ({
+    status: 404,
+    body: {
+      ErrorCode: 0,
+      Message:
+        `The Postmark emulator does not cover ${method} ${path}: it serves only ${[...ownerOfSegment.keys()].map((segment) => `/${segment}`).join(", ")} ` +
+        "(see the emulator's README).",
+    },
+  });
+
+  /**
+   * Postmark's own processing: auth (the token of the API that owns the path), JSON headers, then the operation.
+   * A path or method no route of a covered API serves is a bare 404.
    */
   async function answerApi(req: http.IncomingMessage, url: URL, found: CompiledRoute | undefined, params: Record<string, string> | undefined): Promise<Answer> {
     try {
       const owner = found?.module ?? ownerOfSegment.get(url.pathname.split("/")[1]);
-      const serverId = authenticate(owner?.token ?? "account", req.headers, accountToken, () => store.list<TokenOwner>(serversCollection));
+      if (!owner) return notCovered(req.method ?? "", url.pathname);
+      const serverId = authenticate(owner.token, req.headers, accountToken, () => store.list<TokenOwner>(serversCollection));
       checkJsonHeaders(req);
       const body = bodyMethods.includes(req.method ?? "") ? await readBody(req) : "";
       if (!found) return { status: 404 };

@@ -6,42 +6,17 @@
  * earlier versions call: keep them.)
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { ConfigLookup, resolveClientSettings } from "./core/config";
-import { PostmarkApiError, PostmarkProviderError } from "./core/errors";
+import { isExpectedError } from "./core/errors";
 import { Values } from "./core/fields";
-import { ResourceOperations } from "./core/operations";
-import { PostmarkClient } from "./core/postmarkClient";
-import { declarations } from "./resources";
-
-let lookup: ConfigLookup = () => undefined;
-let client: PostmarkClient | undefined;
-/** The settings `client` was made with (or why there are none), to tell a configure that changes nothing. */
-let clientSettings: string | undefined;
+import { configure as configureProcess, operationsFor } from "./core/providerProcess";
 
 /**
- * Called with the stack's (decrypted) config once per provider text a process loads: once per resource kind
- * (and once more for resources still holding an earlier build's provider), while other kinds' operations may be running. The
- * settings are the stack's each time, so the client (its server tokens, request limit and rate-limit pauses) is
- * kept: a new one per kind would look each server's token up again.
+ * Called with the stack's (decrypted) config once per provider text a process loads: once per resource kind (and once
+ * more for resources still holding an earlier build's provider), while other kinds' operations may be running.
  */
 export function configure(config: { get(key: string): string | undefined }): void {
-  lookup = (key) => config.get(key);
-  const settings = settingsOf(lookup);
-  if (settings !== clientSettings) client = undefined;
-  clientSettings = settings;
+  configureProcess((key) => config.get(key));
 }
-
-function settingsOf(configLookup: ConfigLookup): string {
-  try {
-    return JSON.stringify(resolveClientSettings(configLookup));
-  } catch (e) {
-    // No token yet, or a bad setting: the error comes again when a call needs the client.
-    return `unusable: ${(e as Error).message}`;
-  }
-}
-
-// One client per process, so every resource shares its request limit, rate-limit pauses and server tokens.
-const sharedClient = () => (client ??= new PostmarkClient(resolveClientSettings(lookup)));
 
 /**
  * Pulumi's dynamic-provider host sends an error's message to the engine, and for check, diff, read and
@@ -56,28 +31,19 @@ console.error = (...args: unknown[]) => {
   printError(...args);
 };
 
-const isExpected = (e: unknown): e is Error => e instanceof PostmarkApiError || e instanceof PostmarkProviderError;
-
 /** Wraps a method whose errors the host echoes (check, diff, read, delete) so that an expected error's echo is dropped. */
 function droppingEcho<Args extends unknown[], Result>(method: (...args: Args) => Promise<Result>): (...args: Args) => Promise<Result> {
   return async (...args) => {
     try {
       return await method(...args);
     } catch (e) {
-      if (isExpected(e)) expectedErrorEchoes.add(`${e}: ${e.stack}`);
+      if (isExpectedError(e)) expectedErrorEchoes.add(`${e}: ${e.stack}`);
       throw e;
     }
   };
 }
 
-const operationsByKind = new Map(declarations.map((declaration) => [declaration.kind, new ResourceOperations(declaration, sharedClient)]));
-
-/** The operations of one resource kind, e.g. "PostmarkServer". */
-export function operationsFor(kind: string): ResourceOperations {
-  const operations = operationsByKind.get(kind);
-  if (!operations) throw new PostmarkProviderError(`This version of pulumi-postmark has no resource kind ${kind}: upgrade the package.`);
-  return operations;
-}
+export { operationsFor };
 
 type ProviderMethods = Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
 

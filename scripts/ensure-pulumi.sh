@@ -19,6 +19,9 @@ MIN_VERSION="$(sed -n 's/.*"@pulumi\/pulumi": *"[~^]\{0,1\}\([0-9][0-9.]*\)".*/\
 # version is not available." for its version list and for commits dc7edd58bc13 and a05d88f24d05), so the
 # language host is our own small one, built against sdk/v3's gRPC contract: see language-host/main.go.
 LANGUAGE_HOST_SRC="$SCRIPT_DIR/language-host/main.go"
+# Pulumi's YAML language host is its own module (github.com/pulumi/pulumi-yaml), which the proxy serves: YAML programs
+# use the postmark provider plugin.
+YAML_HOST_VERSION="1.25.0"
 LANGUAGE_HOST_SUM="$(sha256sum "$LANGUAGE_HOST_SRC" | cut -d' ' -f1)"
 
 CACHE_DIR="${PULUMI_POSTMARK_CACHE:-$HOME/.cache/pulumi-postmark}"
@@ -32,8 +35,9 @@ cli_ok() { [ -x "$1/pulumi" ] && [ "$("$1/pulumi" version 2>/dev/null)" = "v$PUL
 is_complete() {
   local dir="$1"
   cli_ok "$dir" && [ -x "$dir/pulumi-language-nodejs" ] && [ -x "$dir/pulumi-resource-pulumi-nodejs" ] &&
-    [ "$(cat "$dir/.language-host.sha256" 2>/dev/null)" = "$LANGUAGE_HOST_SUM" ]
+    [ "$(cat "$dir/.language-host.sha256" 2>/dev/null)" = "$LANGUAGE_HOST_SUM" ] && yaml_host_ok "$dir"
 }
+yaml_host_ok() { [ -x "$1/pulumi-language-yaml" ] && [ "$(cat "$1/.yaml-host.version" 2>/dev/null)" = "$YAML_HOST_VERSION" ]; }
 
 # "v3.230.1" or "v3.231.0-alpha.x1" -> "3 230 1"; anything else -> nothing.
 version_numbers() { sed -n 's/^v\{0,1\}\([0-9]\{1,\}\)\.\([0-9]\{1,\}\)\.\([0-9]\{1,\}\).*/\1 \2 \3/p' <<<"$1"; }
@@ -49,7 +53,7 @@ unsuitable_reason() {
   elif [ "$major" != 3 ] || [ "$minor" -lt "$min_minor" ] || { [ "$minor" -eq "$min_minor" ] && [ "$patch" -lt "$min_patch" ]; }; then
     echo "it is $version; this project needs v3, at least v$MIN_VERSION"
   else
-    for plugin in pulumi-language-nodejs pulumi-resource-pulumi-nodejs; do
+    for plugin in pulumi-language-nodejs pulumi-language-yaml pulumi-resource-pulumi-nodejs; do
       [ -x "$dir/$plugin" ] || { echo "it has no $plugin beside it in $dir"; return; }
     done
   fi
@@ -126,6 +130,16 @@ echo "$LANGUAGE_HOST_SUM" > "$BIN_DIR/.language-host.sha256"
 # Dynamic providers run through this small shell script shipped in the sdk module (read-only in the cache).
 sdk_dir="$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)"
 install -m 0755 "$sdk_dir/nodejs/dist/pulumi-resource-pulumi-nodejs" "$BIN_DIR/pulumi-resource-pulumi-nodejs"
+
+if ! yaml_host_ok "$BIN_DIR"; then
+  # Built on its own, outside the wrapper module: it requires its own versions of Pulumi's modules.
+  log "building pulumi-language-yaml v$YAML_HOST_VERSION (github.com/pulumi/pulumi-yaml), about 3 minutes on 2 cores"
+  yaml_bin="$(mktemp -d)"
+  (cd "$yaml_bin" && GOBIN="$yaml_bin" CGO_ENABLED=0 go install -trimpath "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@v$YAML_HOST_VERSION" >&2)
+  mv "$yaml_bin/pulumi-language-yaml" "$BIN_DIR/pulumi-language-yaml"
+  rm -rf "$yaml_bin"
+  echo "$YAML_HOST_VERSION" > "$BIN_DIR/.yaml-host.version"
+fi
 
 is_complete "$BIN_DIR" || { log "built, but $BIN_DIR is incomplete or its pulumi is not v$PULUMI_VERSION"; exit 1; }
 log "ready: $("$BIN_DIR/pulumi" version) in $BIN_DIR"

@@ -1,11 +1,13 @@
 /**
  * `npm run docs`: writes docs/resources/<Kind>.md for every registered resource kind (and the index), from the
- * declarations, and removes pages of kinds no longer registered. The pages are checked in;
- * tests/unit/referenceDocs.test.ts fails when one differs from what this writes.
+ * declarations, and removes pages of kinds no longer registered; and the provider plugin's schema,
+ * provider/schema.json, from the same declarations. Both are checked in; tests/unit/referenceDocs.test.ts and
+ * tests/unit/schema.test.ts fail when one differs from what this writes.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { docsDir, referencePages } from "./referenceDocs";
+import { docsDir, referencePages, repoRoot } from "./referenceDocs";
+import { schemaFile, schemaText } from "../provider/plugin/schema";
 
 const pages = referencePages();
 fs.mkdirSync(docsDir, { recursive: true });
@@ -21,3 +23,8 @@ for (const [file, text] of pages) {
   if (!unchanged) fs.writeFileSync(target, text);
   process.stdout.write(`${unchanged ? "unchanged" : "wrote"} docs/resources/${file}\n`);
 }
+
+const schemaPath = path.join(repoRoot, schemaFile);
+const schemaUnchanged = fs.existsSync(schemaPath) && fs.readFileSync(schemaPath, "utf8") === schemaText();
+if (!schemaUnchanged) fs.writeFileSync(schemaPath, schemaText());
+process.stdout.write(`${schemaUnchanged ? "unchanged" : "wrote"} ${schemaFile}\n`);

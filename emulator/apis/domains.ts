@@ -2,9 +2,10 @@
  * Postmark's Domains API (account token): /domains. A domain carries the DNS records Postmark asks its owner to
  * publish: a DKIM TXT record (a new domain's key, or the next one after a rotation, waits in the "pending"
  * fields until it is verified) and, optionally, a Return-Path CNAME to pm.mtasv.net. The emulator keeps its own
- * DNS (what the domain's owner has published), changed only through the admin API; the verify calls and the
- * Return-Path checks read it. ErrorCodes 500-523 from Postmark's published list; see
- * /work/shared/postmark-more-apis.md and the README for the choices where Postmark's behaviour is unknown.
+ * DNS (what the domain's owner has published), changed only through the admin API; only the verify calls read it:
+ * like Postmark, create and edit take a Return-Path domain whose CNAME is not published yet. ErrorCodes 500-516
+ * from Postmark's published list; see /work/shared/postmark-more-apis.md and the README for the choices where
+ * Postmark's behaviour is unknown.
  */
 import { generateKeyPairSync } from "node:crypto";
 import { AdminRoute, ApiModule, RequestContext, Route } from "../api";
@@ -22,7 +23,6 @@ export const domainErrorCodes = {
   NameMissing: 514,
   NameTooLong: 515,
   InvalidName: 516,
-  ReturnPathCnameMissing: 523,
 } as const;
 
 /** Where every custom Return-Path domain must point. */
@@ -202,7 +202,24 @@ export function withReturnPath(domain: DomainRecord, returnPath: string): Domain
   return { ...domain, ReturnPathDomain: returnPath, ReturnPathDomainVerified: false };
 }
 
-const dnsValue = (store: StateStore | StoreDraft, type: DnsRecordType, host: string) => storedDns(store).find((r) => r.Type === type && r.Host === host.toLowerCase())?.Value;
+/** The record of `type` published at exactly `host`. */
+const publishedValue = (store: StateStore | StoreDraft, type: DnsRecordType, host: string) => storedDns(store).find((r) => r.Type === type && r.Host === host.toLowerCase())?.Value;
+
+/**
+ * What a lookup of `type` at `host` answers, as a resolver would: the record at that name; else, when nothing is
+ * at or below that name, the wildcard (`*.<name>`) at its closest existing ancestor (RFC 4592), so a published
+ * `*.example.com` answers for `pm-bounces.example.com`.
+ */
+function dnsValue(store: StateStore | StoreDraft, type: DnsRecordType, host: string): string | undefined {
+  const hosts = storedDns(store).map((r) => r.Host);
+  const exists = (name: string) => hosts.some((h) => h === name || h.endsWith(`.${name}`));
+  const labels = host.toLowerCase().split(".");
+  for (let i = 0; i < labels.length; i++) {
+    const name = labels.slice(i).join(".");
+    if (exists(name)) return publishedValue(store, type, i === 0 ? name : `*.${name}`);
+  }
+  return undefined;
+}
 
 const pointsToPostmark = (store: StateStore | StoreDraft, host: string) =>
   dnsValue(store, "CNAME", host)?.toLowerCase().replace(/\.$/, "") === returnPathCnameTarget;
@@ -210,19 +227,14 @@ const pointsToPostmark = (store: StateStore | StoreDraft, host: string) =>
 /**
  * Checks a Return-Path domain for a domain (or a sender signature's From domain) and returns it as stored
  * (lower case; "" for none). It must be a subdomain of `domainName` (else `invalidCode`: 511 for domains, 522
- * for signatures) whose CNAME to pm.mtasv.net is already published (else 523).
+ * for signatures). Its CNAME is not looked at: Postmark accepts a Return-Path domain before the CNAME exists
+ * (its own client's live tests set a fresh one with no DNS step) and checks it in verifyReturnPath.
  */
-export function checkReturnPathDomain(store: StateStore | StoreDraft, returnPath: string, domainName: string, invalidCode: number): string {
+export function checkReturnPathDomain(returnPath: string, domainName: string, invalidCode: number): string {
   if (returnPath === "") return "";
   const lower = returnPath.toLowerCase();
   if (!isHostName(lower) || !lower.endsWith(`.${domainName.toLowerCase()}`)) {
     throw invalid(invalidCode, `Invalid 'ReturnPathDomain': ${JSON.stringify(returnPath)}. It must be a subdomain of ${domainName}.`);
-  }
-  if (!pointsToPostmark(store, lower)) {
-    throw invalid(
-      domainErrorCodes.ReturnPathCnameMissing,
-      `The Return-Path domain ${lower} has no CNAME record pointing to ${returnPathCnameTarget}. Add the CNAME record, then try again.`,
-    );
   }
   return lower;
 }
@@ -251,7 +263,7 @@ function listDomains({ store, query }: RequestContext): Answer {
 function createDomain({ store, json }: RequestContext): Answer {
   const body = parseStringFields(json(), ["Name", "ReturnPathDomain"], "domain");
   const name = checkName(body.Name);
-  const returnPath = checkReturnPathDomain(store, body.ReturnPathDomain ?? "", name, domainErrorCodes.InvalidFields);
+  const returnPath = checkReturnPathDomain(body.ReturnPathDomain ?? "", name, domainErrorCodes.InvalidFields);
   return ok(
     store.change((draft) => {
       // A sender signature on a new domain adds the domain too, so the name may be taken without any POST /domains.
@@ -270,7 +282,7 @@ function editDomain({ store, json, params }: RequestContext): Answer {
   return ok(
     store.change((draft) => {
       const domain = existingDomain(draft, Number(params.id));
-      return replaceDomain(draft, withReturnPath(domain, checkReturnPathDomain(draft, body.ReturnPathDomain, domain.Name, domainErrorCodes.InvalidFields)));
+      return replaceDomain(draft, withReturnPath(domain, checkReturnPathDomain(body.ReturnPathDomain, domain.Name, domainErrorCodes.InvalidFields)));
     }),
   );
 }
@@ -326,6 +338,12 @@ function verifyReturnPath({ store, params }: RequestContext): Answer {
     }),
   );
 }
+
+/**
+ * The deprecated SPF check, still served: Postmark no longer checks SPF (every domain reports SPFVerified true),
+ * so it answers the domain as it is.
+ */
+const verifySpf = ({ store, params }: RequestContext): Answer => ok(existingDomain(store, Number(params.id)));
 
 /** A new pending key; refused while one already waits for verification (505) or the DKIM state failed (508). */
 function rotateDkim({ store, params }: RequestContext): Answer {
@@ -446,7 +464,7 @@ const adminRoutes: AdminRoute[] = [
     path: "/dns/{type}/{host}",
     handle: ({ store, params }) => {
       const type = dnsRecordType(params.type);
-      if (dnsValue(store, type, params.host) === undefined) adminNotFound(`No ${type} record at ${params.host}`);
+      if (publishedValue(store, type, params.host) === undefined) adminNotFound(`No ${type} record at ${params.host}`);
       store.change((draft) => setDnsRecord(draft, type, params.host, undefined));
       return ok(storedDns(store));
     },
@@ -475,6 +493,7 @@ export const domainsApi: ApiModule = {
     ...spelledAs({ method: "PUT", handle: verifyDkim }, "/domains/{id:int}/verifyDkim", "/domains/{id:int}/verifyDKIM"),
     ...spelledAs({ method: "PUT", handle: verifyReturnPath }, "/domains/{id:int}/verifyReturnPath"),
     ...spelledAs({ method: "POST", handle: rotateDkim }, "/domains/{id:int}/rotatedkim", "/domains/{id:int}/rotateDKIM"),
+    ...spelledAs({ method: "POST", handle: verifySpf }, "/domains/{id:int}/verifyspf", "/domains/{id:int}/verifySPF"),
   ],
   adminRoutes,
 };

@@ -3,7 +3,7 @@
  * person clicks the link Postmark emails to it (the admin API stands in for that click). DKIM and the
  * Return-Path belong to the address's domain: a signature on a domain the account does not have yet adds the
  * domain, shows the domain's DKIM and Return-Path fields, and its ReturnPathDomain is the domain's. Requests say
- * FromEmail/ReplyToEmail where responses say EmailAddress/ReplyToEmailAddress. ErrorCodes 500-523 from
+ * FromEmail/ReplyToEmail where responses say EmailAddress/ReplyToEmailAddress. ErrorCodes 500-522 from
  * Postmark's published list; see /work/shared/postmark-more-apis.md and the README for the choices where
  * Postmark's behaviour is unknown.
  */
@@ -37,7 +37,6 @@ export const signatureErrorCodes = {
   FieldMissing: 520,
   FieldTooLong: 521,
   InvalidValue: 522,
-  ReturnPathCnameMissing: 523,
 } as const;
 
 /** A signature as stored; responses add its domain's DKIM and Return-Path fields (see asPostmark). */
@@ -193,7 +192,7 @@ function createSignature({ store, json }: RequestContext): Answer {
   return ok(
     store.change((draft) => {
       // On create, an empty ReturnPathDomain leaves the domain's as it is.
-      const returnPath = body.ReturnPathDomain ? checkReturnPathDomain(draft, body.ReturnPathDomain, domainName, signatureErrorCodes.InvalidValue) : undefined;
+      const returnPath = body.ReturnPathDomain ? checkReturnPathDomain(body.ReturnPathDomain, domainName, signatureErrorCodes.InvalidValue) : undefined;
       if (storedSignatures(draft).some((s) => s.EmailAddress.toLowerCase() === body.FromEmail!.toLowerCase())) {
         throw invalid(signatureErrorCodes.AlreadyExists, `A sender signature for ${body.FromEmail} already exists.`);
       }
@@ -232,7 +231,7 @@ function editSignature({ store, json, params, apiSettings }: RequestContext): An
       const signature = existingSignature(draft, apiSettings, Number(params.id));
       let domain = domainOfSignature(draft, signature);
       if (body.ReturnPathDomain !== undefined) {
-        domain = replaceDomain(draft, withReturnPath(domain, checkReturnPathDomain(draft, body.ReturnPathDomain, domain.Name, signatureErrorCodes.InvalidValue)));
+        domain = replaceDomain(draft, withReturnPath(domain, checkReturnPathDomain(body.ReturnPathDomain, domain.Name, signatureErrorCodes.InvalidValue)));
       }
       const updated = replaceSignature(draft, {
         ...signature,
@@ -326,6 +325,8 @@ const routes: Route[] = [
   { method: "PUT", path: "/senders/{id:int}", handle: editSignature },
   { method: "DELETE", path: "/senders/{id:int}", handle: deleteSignature },
   { method: "POST", path: "/senders/{id:int}/resend", handle: resendConfirmation },
+  // The deprecated SPF check: Postmark no longer checks SPF, so it answers the signature as it is.
+  ...spelledAs({ method: "POST", handle: getSignature }, "/senders/{id:int}/verifyspf", "/senders/{id:int}/verifySpf"),
 ];
 
 export const senderSignaturesApi: ApiModule = {

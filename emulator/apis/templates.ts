@@ -149,6 +149,18 @@ function applyFields(template: StoredTemplate, sent: TemplateBody): StoredTempla
 }
 
 /**
+ * Postmark's placeholder rule (1131) for one part of a template of `type`, in Postmark's words, or undefined: each
+ * body of a Layout holds the placeholder exactly once, a Standard template none.
+ */
+function placeholderProblem(type: TemplateType, part: ContentPart, placeholders: number): string | undefined {
+  if (type === "Layout" && part !== "Subject" && placeholders !== 1) {
+    return `The layout content placeholder must be present in the layout HTML and/or Text body exactly once: its ${part} holds ${contentPlaceholder} ${placeholders} times.`;
+  }
+  if (type === "Standard" && placeholders > 0) return `The content placeholder cannot be present in a standard template: its ${part} holds ${contentPlaceholder}.`;
+  return undefined;
+}
+
+/**
  * Postmark's rules for the content of a template of its type, on the template as it would be stored: what a
  * type refuses (1123), what it needs (1120), the template language (1122) and the layout placeholder (1131).
  */
@@ -166,13 +178,8 @@ function checkContent(template: StoredTemplate, sent: TemplateBody): void {
       const { Message, Line, CharacterPosition } = parsed.error;
       throw invalid(templateErrorCodes.InvalidField, `The template's '${part}' is not valid: ${Message} (line ${Line}, character ${CharacterPosition}).`);
     }
-    const placeholders = countContentPlaceholders(parsed.nodes);
-    if (layout && part !== "Subject" && placeholders !== 1) {
-      throw invalid(templateErrorCodes.PlaceholderRules, `A Layout's '${part}' must hold the content placeholder ${contentPlaceholder} exactly once; it holds it ${placeholders} times.`);
-    }
-    if (!layout && placeholders > 0) {
-      throw invalid(templateErrorCodes.PlaceholderRules, `The content placeholder ${contentPlaceholder} belongs in a Layout, not in the '${part}' of a Standard template.`);
-    }
+    const problem = placeholderProblem(template.TemplateType, part, countContentPlaceholders(parsed.nodes));
+    if (problem) throw invalid(templateErrorCodes.PlaceholderRules, problem);
   }
 }
 
@@ -338,14 +345,8 @@ function validateTemplate({ bodyText, json, store, serverId }: ServerRequestCont
     if (typeof sent[part] !== "string") return null;
     const parsed = parseTemplate(sent[part]!);
     if (!parsed.ok) return { ContentIsValid: false, ValidationErrors: [parsed.error], RenderedContent: null };
-    const placeholders = countContentPlaceholders(parsed.nodes);
-    const placeholderProblem =
-      type === "Layout" && part !== "Subject" && placeholders !== 1
-        ? `A Layout's body must hold the content placeholder ${contentPlaceholder} exactly once; it holds it ${placeholders} times.`
-        : type === "Standard" && placeholders > 0
-          ? `The content placeholder ${contentPlaceholder} belongs in a Layout, not in a Standard template.`
-          : undefined;
-    if (placeholderProblem) return { ContentIsValid: false, ValidationErrors: [{ Message: placeholderProblem, Line: 1, CharacterPosition: 1 }], RenderedContent: null };
+    const problem = placeholderProblem(type as TemplateType, part, countContentPlaceholders(parsed.nodes));
+    if (problem) return { ContentIsValid: false, ValidationErrors: [{ Message: problem, Line: 1, CharacterPosition: 1 }], RenderedContent: null };
     suggestModel(parsed.nodes, suggested);
     const html = part === "HtmlBody";
     let rendered = render(parsed.nodes, model, { html });
@@ -382,8 +383,10 @@ function pushTemplates({ bodyText, json, store }: RequestContext): Answer {
   const missing = ["SourceServerID", "DestinationServerID", "PerformChanges"].find((name) => !(name in body));
   if (missing) throw invalid(templateErrorCodes.RequiredField, `'${missing}' is required.`);
   const { SourceServerID: source, DestinationServerID: destination, PerformChanges: perform } = body as { SourceServerID: number; DestinationServerID: number; PerformChanges: boolean };
-  for (const id of [source, destination]) {
-    if (!storedServers(store).some((s) => s.ID === id)) throw invalid(templateErrorCodes.ServerNotFound, `Server ${id} does not exist.`);
+  const exists = (id: number) => storedServers(store).some((s) => s.ID === id);
+  const absent = [exists(source) ? "" : "source", exists(destination) ? "" : "destination"].filter(Boolean);
+  if (absent.length > 0) {
+    throw invalid(templateErrorCodes.ServerNotFound, `The ${absent.join(" and ")} ${absent.length > 1 ? "servers were" : "server was"} not found.`);
   }
   const pushed = liveTemplates(store, source)
     .filter((t) => t.Alias !== null)

@@ -15,11 +15,12 @@ const dnsProvider = config.get("dnsProvider") ?? "cloudflare";
 if (!dnsProviders[dnsProvider]) throw new Error(`dnsProvider is "${dnsProvider}"; use one of ${Object.keys(dnsProviders).join(", ")}`);
 const publish = dnsProviders[dnsProvider]();
 
-// 1. The Return-Path CNAME first: its target is fixed, and Postmark may refuse a Return-Path domain without it.
-const returnPathRecord = publish("postmark-return-path", { type: "CNAME", name: returnPathDomain, content: returnPathCnameTarget });
+// 1. The domain: its outputs are the DKIM record to publish. Postmark takes the Return-Path domain before its CNAME
+//    exists; only the verification (4.) looks for it.
+const domain = new PostmarkDomain("sending-domain", { name: domainName, returnPathDomain });
 
-// 2. The domain: its outputs are the DKIM record to publish.
-const domain = new PostmarkDomain("sending-domain", { name: domainName, returnPathDomain }, { dependsOn: [returnPathRecord] });
+// 2. The Return-Path CNAME: its target is fixed, so it needs nothing from the domain.
+const returnPathRecord = publish("postmark-return-path", { type: "CNAME", name: returnPathDomain, content: returnPathCnameTarget });
 
 // 3. The DKIM TXT record, from the domain's outputs (the pending key, which stays the same once verified).
 const dkimRecord = publish("postmark-dkim", { type: "TXT", name: domain.dkimHost, content: domain.dkimTextValue });

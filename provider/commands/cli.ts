@@ -3,7 +3,7 @@
  * pulumi-postmark: the commands a user runs beside Pulumi (`npx pulumi-postmark <command>`). Each command is one
  * module of this folder exporting a `Command`; they share the core's client, settings and errors.
  */
-import { PostmarkApiError, PostmarkProviderError } from "../core/errors";
+import { isExpectedError } from "../core/errors";
 import { scanCommand } from "./scan";
 
 /** One subcommand: its one-line summary for the usage text, and what it runs (resolving to the exit code). */
@@ -46,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     // Expected failures carry what to do; a bug keeps its stack. No error here carries a token.
-    if (e instanceof PostmarkApiError || e instanceof PostmarkProviderError) {
+    if (isExpectedError(e)) {
       console.error(`pulumi-postmark ${name}: ${e.message}`);
       return 1;
     }

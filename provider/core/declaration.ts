@@ -12,11 +12,15 @@ export interface OutputField {
   readonly output: string;
   /** Postmark's name in responses (for a derived output: the fields it is derived from, for the docs). */
   readonly api: string;
+  /** Its type for the schema and the SDKs; default "string". */
+  readonly type?: "string" | "integer" | "boolean" | "strings";
   readonly description: string;
   /** Stored encrypted in state. */
   readonly secret?: boolean;
   /** Computed from the whole response instead of read from `api` (the DNS record to publish: the pending key, else the active one). */
   readonly derive?: (object: ApiObject) => unknown;
+  /** Inputs whose edit changes this output too (a new Return-Path domain is not verified): unknown in the preview of such an edit. */
+  readonly changedBy?: readonly string[];
 }
 
 /** A path with `{id}` (Postmark's ID of the object) where one is needed. */

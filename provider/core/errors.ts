@@ -43,6 +43,11 @@ function advice(status: number, errorCode: number | undefined): string | undefin
     return "Check the account token: `pulumi config set --secret postmark:accountToken <token>` " +
       "(or POSTMARK_ACCOUNT_TOKEN), from Postmark's Account > API Tokens page";
   }
+  if (status >= 300 && status < 400) {
+    return "Postmark's API does not redirect, so the redirect was not followed (it would take the token along): " +
+      "check postmark:apiUrl (or POSTMARK_API_URL), e.g. https://api.postmarkapp.com";
+  }
+  if (status === 407) return "The proxy asks for credentials: give them in the proxy URL, e.g. HTTPS_PROXY=http://user:password@proxy:3128";
   if (status === 429) return "Postmark is rate-limiting this account: run again later, or lower postmark:maxConcurrentRequests";
   if (status === 0 || status >= 500) return "Postmark did not complete the request: run the command again (it is safe to repeat)";
   return undefined;
@@ -55,3 +60,6 @@ export class PostmarkProviderError extends Error {
     this.name = "PostmarkProviderError";
   }
 }
+
+/** An answer the user acts on (a Postmark refusal, a bad setting): shown as its message alone; anything else is a bug and keeps its stack. */
+export const isExpectedError = (e: unknown): e is PostmarkApiError | PostmarkProviderError => e instanceof PostmarkApiError || e instanceof PostmarkProviderError;

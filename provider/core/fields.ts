@@ -214,6 +214,13 @@ export function chainOf(fields: readonly Field[], path: string): Field[] | undef
   return chain;
 }
 
+/** `values` with `value` at the dotted `path` (objects on the way copied, or made). */
+export function withValueAt(values: Values, path: string, value: unknown): Values {
+  const [name, ...rest] = path.split(".");
+  const member = values[name];
+  return { ...values, [name]: rest.length === 0 ? value : withValueAt(isPlainObject(member) ? member : {}, rest.join("."), value) };
+}
+
 export function valueAt(values: Values, path: string): unknown {
   let current: unknown = values;
   for (const name of path.split(".")) {

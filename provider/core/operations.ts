@@ -6,25 +6,32 @@
 import { checkInputs, CheckOutcome } from "./checkInputs";
 import { CallOptions, Endpoint, ResourceContext, ResourceDeclaration } from "./declaration";
 import { PostmarkApiError, PostmarkProviderError } from "./errors";
-import { createBody, declaredLeaves, editBody, sameValue, unknownValue, Values } from "./fields";
+import { createBody, declaredLeaves, editBody, sameValue, unknownValue, valueAt, Values } from "./fields";
 import { accountAuth, ApiObject, ApiServer, Auth, cachedUntilFailure, isAmbiguous, PostmarkClient, ServerGoneError } from "./postmarkClient";
 import { sleep } from "./requestGate";
 import {
-  changedInput,
   declarableInputs,
   declaredPaths,
   FieldChange,
   inputsFromOutputs,
+  keptInputs,
   looksFreshlyCreatedFrom,
   managedFieldsOutput,
   managedPaths,
   outputsFrom,
   pendingChanges,
+  previewedCreateOutputs,
+  previewedUpdateOutputs,
   providerKey,
   replacesResource,
-  scopeAndAdoptInputs,
   splitPulumiId,
 } from "./state";
+
+export interface InputChange {
+  path: string;
+  kind: "add" | "update" | "delete";
+  replaces: boolean;
+}
 
 export interface DiffOutcome {
   changes: boolean;
@@ -51,18 +58,8 @@ export class ResourceOperations {
   }
 
   diff(_id: string, olds: Values, news: Values): DiffOutcome {
-    const changes = pendingChanges(this.declaration, olds, news);
-    const replaces = new Set(changes.filter(replacesResource).map(changedInput));
-    let scopeChanged = false;
-    if (this.declaration.token === "server") {
-      // A server ID not known yet is that of a server this run creates or replaces (an updated server's ID is known in a
-      // preview: PostmarkResource takes it from the resource's ID), so a new server: a replacement, as up will find.
-      if (news.serverId === unknownValue || Number(news.serverId) !== Number(olds.serverId)) replaces.add("serverId");
-      // A token not known yet, of a server that stays, is taken from that server's outputs (its apiTokens), which an edit
-      // of the server leaves as they are.
-      scopeChanged = news.serverToken !== unknownValue && news.serverToken !== olds.serverToken;
-    }
-    const replacing = [...replaces];
+    const changes = this.changedInputs(olds, news);
+    const replacing = [...new Set(changes.filter((change) => change.replaces).map((change) => change.path.split(".")[0]))];
     // The engine creates a replacement from the program's inputs: with the adoption input still set, it would
     // adopt the old object again (for a server deleted first: fail after deleting it). Stop before any change.
     const adoptInput = this.declaration.adopt?.input;
@@ -75,10 +72,45 @@ export class ResourceOperations {
       );
     }
     return {
-      changes: changes.length > 0 || replacing.length > 0 || scopeChanged || (this.declaration.hooks?.outstanding?.(olds, news) ?? false),
+      changes: changes.length > 0 || (this.declaration.hooks?.outstanding?.(olds, news) ?? false),
       replaces: replacing,
       deleteBeforeReplace: replacing.length > 0 && (this.declaration.hooks?.deleteBeforeReplace?.(olds, news) ?? false),
     };
+  }
+
+  /**
+   * Each input a diff finds changed, given the last outputs: its path (dotted for object members), whether the program
+   * added, changed or dropped it, and whether the change replaces the object.
+   */
+  changedInputs(olds: Values, news: Values): InputChange[] {
+    const managed = new Set(managedPaths(olds));
+    const kindOf = (declared: unknown, wasDeclared: boolean): InputChange["kind"] => (declared === undefined ? "delete" : wasDeclared ? "update" : "add");
+    const changes: InputChange[] = pendingChanges(this.declaration, olds, news).map((change) => ({
+      path: change.path,
+      kind: kindOf(valueAt(news, change.path), managed.has(change.path)),
+      replaces: replacesResource(change),
+    }));
+    if (this.declaration.token === "server") {
+      // A server ID not known yet is that of a server this run creates or replaces (an updated server's ID is known in a
+      // preview: PostmarkResource takes it from the resource's ID), so a new server: a replacement, as up will find.
+      if (news.serverId === unknownValue || Number(news.serverId) !== Number(olds.serverId)) changes.push({ path: "serverId", kind: "update", replaces: true });
+      // A token not known yet, of a server that stays, is taken from that server's outputs (its apiTokens), which an edit
+      // of the server leaves as they are.
+      if (news.serverToken !== unknownValue && news.serverToken !== olds.serverToken) {
+        changes.push({ path: "serverToken", kind: kindOf(news.serverToken, olds.serverToken !== undefined), replaces: false });
+      }
+    }
+    return changes;
+  }
+
+  /** The outputs a create will have, as far as a preview knows them (no API call). */
+  previewCreate(news: Values): Values {
+    return previewedCreateOutputs(this.declaration, news);
+  }
+
+  /** The outputs an update will have, as far as a preview knows them (no API call): the object and its ID stay. */
+  previewUpdate(olds: Values, news: Values): Values {
+    return previewedUpdateOutputs(this.declaration, olds, news);
   }
 
   async create(news: Values): Promise<{ id: string; outs: Values }> {
@@ -126,8 +158,7 @@ export class ResourceOperations {
     // Only what changed is sent: an edit that sent every field would wipe values set elsewhere.
     const changes = pendingChanges(declaration, olds, news).filter((c) => !replacesResource(c));
     const managed = declaredPaths(declaration, news);
-    // Adoption and the server token are taken as now declared; the server ID can only change by replacement.
-    const kept = Object.fromEntries(scopeAndAdoptInputs(declaration).filter((name) => name !== "serverId").map((name) => [name, news[name]]));
+    const kept = keptInputs(declaration, news);
     const unchanged = () => {
       const { [providerKey]: _provider, ...outs } = olds;
       return { outs: { ...outs, [managedFieldsOutput]: managed, ...kept } };

@@ -87,9 +87,16 @@ export class PostmarkClient {
 
   constructor(readonly settings: ClientSettings) {
     this.gate = new RequestGate(settings.maxConcurrentRequests);
+    const baseURL = settings.apiUrl.replace(/\/+$/, "");
     this.http = axios.create({
-      baseURL: settings.apiUrl.replace(/\/+$/, ""),
+      baseURL,
       timeout: settings.timeoutMs,
+      // Postmark's API never redirects, and axios would carry the token header to wherever a redirect points,
+      // another host included: a 3xx is an answer like any other (see errors.ts).
+      maxRedirects: 0,
+      // Otherwise axios takes the proxy from HTTP(S)_PROXY / ALL_PROXY / NO_PROXY (README, "Proxies"). An apiUrl on
+      // this machine (the emulator) never goes through one: a proxy could not reach it, only read its token.
+      ...(isLoopback(new URL(baseURL).hostname) && { proxy: false as const }),
       // Every status is handled here, so axios never builds an error that carries our headers.
       validateStatus: () => true,
       responseType: "text",
@@ -171,7 +178,9 @@ export class PostmarkClient {
       });
       if (status >= 200 && status < 300) return body as T;
 
-      const error = new PostmarkApiError(call.operation, call.target, status, errorCode(body), message(status, body), attempt);
+      // A proxy's error page may quote the request it refused, headers and all.
+      const text = withoutTokens(message(status, body), [this.settings.accountToken, call.auth.kind === "server" ? call.auth.token : ""]);
+      const error = new PostmarkApiError(call.operation, call.target, status, errorCode(body), text, attempt);
       const retryable = retryableStatuses.has(status) && (call.retryAmbiguous || !ambiguousStatuses.has(status));
       if (!retryable || attempt >= this.settings.maxAttempts) throw error;
       // After a 429 the gate itself holds the retry back until the pause is over.
@@ -214,6 +223,16 @@ export class PostmarkClient {
     const wanted = retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : jittered;
     return Math.min(wanted, this.settings.maxRetryDelayMs);
   }
+}
+
+/** Loopback host names, as URL.hostname gives them (IPv6 in brackets). */
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+/** `text` with every occurrence of each (non-empty) token replaced by a placeholder. */
+function withoutTokens(text: string, tokens: string[]): string {
+  return tokens.filter(Boolean).reduce((scrubbed, token) => scrubbed.split(token).join("[token]"), text);
 }
 
 /** Postmark's bodies are JSON, except the bare 404 for a missing server, which is empty. */

@@ -10,14 +10,17 @@ import {
   declaredLeaves,
   Field,
   FieldValue,
+  Leaf,
   leafField,
   LeafValue,
   membersFromApi,
+  normaliseValue,
   sameValue,
   unknownValue,
   valueAt,
   valueProblems,
   Values,
+  withValueAt,
 } from "./fields";
 import { ApiObject } from "./postmarkClient";
 
@@ -119,14 +122,10 @@ export function scopeAndAdoptInputs(declaration: ResourceDeclaration): string[] 
  * a refresh the next `up` shows (and undoes) exactly what was changed by hand.
  */
 export function inputsFromOutputs(declaration: ResourceDeclaration, outputs: Values): Values {
-  const inputs: Values = {};
+  let inputs: Values = {};
   for (const path of managedPaths(outputs)) {
     const value = valueAt(outputs, path);
-    if (value === undefined || !chainOf(declaration.fields, path)) continue;
-    const names = path.split(".");
-    let level = inputs;
-    for (const name of names.slice(0, -1)) level = (level[name] ??= {}) as Values;
-    level[names[names.length - 1]] = value;
+    if (value !== undefined && chainOf(declaration.fields, path)) inputs = withValueAt(inputs, path, value);
   }
   for (const name of scopeAndAdoptInputs(declaration)) if (outputs[name] !== undefined) inputs[name] = outputs[name];
   return inputs;
@@ -184,13 +183,58 @@ export const declarableInputs = (declaration: ResourceDeclaration, object: ApiOb
  */
 export function looksFreshlyCreatedFrom(declaration: ResourceDeclaration, object: ApiObject, news: Values): boolean {
   const current = membersFromApi(declaration.fields, object);
-  const check = (fields: readonly Field[], prefix: string): boolean =>
-    fields.every((field) => {
-      const path = prefix + field.input;
-      if (field.type === "object") return check(field.fields ?? [], `${path}.`);
-      const declared = valueAt(news, path);
-      const expected: FieldValue | undefined = declared !== undefined && declared !== null ? (declared as FieldValue) : field.default;
-      return expected === undefined || sameValue(field, expected, valueAt(current, path));
-    });
-  return check(declaration.fields, "");
+  return freshLeaves(declaration.fields, news).every(({ chain, path, value }) => sameValue(leafField({ chain }), value, valueAt(current, path)));
+}
+
+/** The values a create of `news` gives an object, where they are known: each leaf as declared, else Postmark's default. */
+function freshLeaves(fields: readonly Field[], news: Values, parents: Field[] = []): Leaf[] {
+  return fields.flatMap((field) => {
+    const chain = [...parents, field];
+    const path = chain.map((f) => f.input).join(".");
+    if (field.type === "object") return freshLeaves(field.fields ?? [], news, chain);
+    const declared = valueAt(news, path);
+    const value: FieldValue | undefined = declared !== undefined && declared !== null ? (declared as FieldValue) : field.default;
+    return value === undefined ? [] : [{ chain, path, value }];
+  });
+}
+
+/**
+ * The inputs kept in the outputs as the program now declares them (adoption, options, the server token); the server ID
+ * only changes by replacement.
+ */
+export function keptInputs(declaration: ResourceDeclaration, news: Values): Values {
+  return Object.fromEntries(scopeAndAdoptInputs(declaration).filter((name) => name !== "serverId").map((name) => [name, news[name]]));
+}
+
+/**
+ * What a create's outputs will be, as far as a preview knows them without asking Postmark: the values a fresh object
+ * gets (declared, else Postmark's default), the inputs kept in the outputs, and an adopted object's ID; the rest is
+ * unknown until the create.
+ */
+export function previewedCreateOutputs(declaration: ResourceDeclaration, news: Values): Values {
+  let outputs: Values = {};
+  for (const { chain, path, value } of freshLeaves(declaration.fields, news)) outputs = withValueAt(outputs, path, normaliseValue(leafField({ chain }), value));
+  for (const name of scopeAndAdoptInputs(declaration)) if (news[name] !== undefined) outputs[name] = news[name];
+  outputs[managedFieldsOutput] = declaredPaths(declaration, news);
+  const idOutput = postmarkIdOutput(declaration);
+  const adopted = declaration.adopt && news[declaration.adopt.input];
+  if (idOutput && adopted !== undefined && adopted !== null) outputs[idOutput.output] = adopted;
+  return outputs;
+}
+
+/**
+ * What an update's outputs will be, as far as a preview knows them: the last outputs (an update keeps the object and its
+ * ID) with the pending changes on top. Outputs that the edit may change besides (a new Return-Path domain is not
+ * verified yet; whatever a kind's own update hook reports) are unknown until the update.
+ */
+export function previewedUpdateOutputs(declaration: ResourceDeclaration, olds: Values, news: Values): Values {
+  const { [providerKey]: _provider, ...last } = olds;
+  const changes = pendingChanges(declaration, olds, news).filter((change) => !replacesResource(change));
+  let outputs = last;
+  for (const change of changes) outputs = withValueAt(outputs, change.path, normaliseValue(leafField(change), change.value));
+  const changed = new Set(changes.map(changedInput));
+  for (const output of declaration.outputs) {
+    if (declaration.hooks?.update || output.changedBy?.some((input) => changed.has(input))) outputs[output.output] = unknownValue;
+  }
+  return { ...outputs, [managedFieldsOutput]: declaredPaths(declaration, news), ...keptInputs(declaration, news) };
 }

@@ -65,21 +65,26 @@ export const dnsOutputs: readonly (OutputField & { output: keyof DomainDnsOutput
   { output: "dkimRevokedTextValue", api: "DKIMRevokedTextValue", description: "The TXT value of the key a rotation replaced." },
   {
     output: "safeToRemoveRevokedKeyFromDns",
+    type: "boolean",
     api: "SafeToRemoveRevokedKeyFromDNS",
     description: "Whether the revoked key's TXT record may now be removed from DNS.",
   },
   {
     output: "dkimVerified",
     api: "DKIMVerified",
+    type: "boolean",
     description:
       "Postmark's flag: a DKIM key of this domain was verified once. It stays true when the record is later removed from DNS.",
   },
-  { output: "weakDkim", api: "WeakDKIM", description: "Whether the active DKIM key is weaker than Postmark's current standard." },
+  { output: "weakDkim", api: "WeakDKIM", type: "boolean", description: "Whether the active DKIM key is weaker than Postmark's current standard." },
   { output: "dkimUpdateStatus", api: "DKIMUpdateStatus", description: "`Pending` while a DKIM key waits for verification, then `Verified`." },
   { output: "returnPathCnameValue", api: "ReturnPathDomainCNAMEValue", description: `What the Return-Path CNAME points to (\`${returnPathCnameTarget}\`).` },
   {
     output: "returnPathVerified",
     api: "ReturnPathDomainVerified",
+    type: "boolean",
+    // Postmark verifies a new Return-Path domain anew.
+    changedBy: ["returnPathDomain"],
     description: "Whether Postmark found the Return-Path CNAME. Like dkimVerified, it stays true when the record is later removed.",
   },
 ];
@@ -111,9 +116,6 @@ export interface DomainDnsOutputs {
   readonly returnPathVerified: pulumi.Output<boolean>;
 }
 
-const returnPathDescription =
-  'A subdomain of the domain (e.g. `pm-bounces.example.com`) used as the Return-Path of its mail, with a CNAME to `pm.mtasv.net`; "" for none.';
-
 const listPath = "/domains";
 const allDomains = (context: ResourceContext) => everyListItem(context, { method: "GET", path: listPath, verb: "list" }, "Domains");
 const sameName = (object: ApiObject, name: unknown) => String(object.Name).toLowerCase() === String(name).toLowerCase();
@@ -142,10 +144,12 @@ export const domainDeclaration: ResourceDeclaration = {
       type: "string",
       default: "",
       rule: (value: string) => (value === "" ? undefined : domainNameProblem(value)),
-      description: `${returnPathDescription} Removing it clears it.`,
+      description:
+        'A subdomain of the domain (e.g. `pm-bounces.example.com`) used as the Return-Path of its mail; "" for none, and ' +
+        "removing it clears it. Its CNAME to `pm.mtasv.net` need not exist yet: PostmarkDomainVerification checks it.",
     },
   ],
-  outputs: [{ output: "domainId", api: "ID", description: "Postmark's numeric domain ID (the resource's ID is the same number as a string)." }, ...dnsOutputs],
+  outputs: [{ output: "domainId", api: "ID", type: "integer", description: "Postmark's numeric domain ID (the resource's ID is the same number as a string)." }, ...dnsOutputs],
   adopt: {
     input: "adoptDomainId",
     type: "integer",
@@ -187,10 +191,10 @@ export interface PostmarkDomainArgs {
   /** The domain, in lower case (e.g. `example.com`). **Changing it replaces the domain** (a new ID and DKIM key). */
   name: pulumi.Input<string>;
   /**
-   * A subdomain of `name` (e.g. `pm-bounces.example.com`) used as the Return-Path of the domain's mail; its CNAME must
-   * point to `pm.mtasv.net` (`returnPathCnameTarget`). Publish that CNAME before the domain is created or changed
-   * (`dependsOn`): Postmark may refuse a Return-Path domain without it (ErrorCode 523). `""` or leaving it out after
-   * setting it clears it. Default: none.
+   * A subdomain of `name` (e.g. `pm-bounces.example.com`) used as the Return-Path of the domain's mail; its CNAME
+   * points to `pm.mtasv.net` (`returnPathCnameTarget`). Postmark takes it before that CNAME exists, so the domain
+   * need not wait for the record: PostmarkDomainVerification checks it. `""` or leaving it out after setting it
+   * clears it. Default: none.
    */
   returnPathDomain?: pulumi.Input<string>;
   /** The ID of a domain already on the account, to manage it instead of creating one (e.g. after ErrorCode 512). */

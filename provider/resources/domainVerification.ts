@@ -164,6 +164,7 @@ export const domainVerificationDeclaration: ResourceDeclaration = {
     {
       output: "dkimVerified",
       api: "DKIMVerified, DKIMUpdateStatus",
+      type: "boolean",
       derive: (domain) => checks[0].passed(domain),
       description:
         "Whether the DKIM key Postmark signs with (or the one waiting to replace it) was found in DNS. Postmark does not " +
@@ -172,6 +173,7 @@ export const domainVerificationDeclaration: ResourceDeclaration = {
     {
       output: "returnPathVerified",
       api: "ReturnPathDomainVerified",
+      type: "boolean",
       description: "Whether the Return-Path CNAME was found. Removing the record afterwards does not turn it false.",
     },
     { output: "returnPathDomain", api: "ReturnPathDomain", description: "The Return-Path domain checked (\"\" when the domain has none)." },

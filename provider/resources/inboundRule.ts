@@ -49,7 +49,7 @@ export const inboundRuleDeclaration: ResourceDeclaration = {
       description: "The email address (spam@example.com) or domain (example.com) to block. Changing it replaces the rule.",
     },
   ],
-  outputs: [{ output: "ruleId", api: "ID", description: "Postmark's numeric rule ID." }],
+  outputs: [{ output: "ruleId", api: "ID", type: "integer", description: "Postmark's numeric rule ID." }],
   adopt: {
     input: "adoptRuleId",
     type: "integer",

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceContext, ResourceDeclaration } from "../core/declaration";
+import { notice } from "../core/notices";
 import { PostmarkApiError, PostmarkProviderError } from "../core/errors";
 import { unknownValue, Values } from "../core/fields";
 import { ApiObject } from "../core/postmarkClient";
@@ -216,14 +217,14 @@ export const messageStreamDeclaration: ResourceDeclaration = {
     },
     async delete(context, streamId) {
       if (isDefaultStream(streamId)) {
-        console.error(`Message stream "${streamId}" of server ${context.serverId} is a default stream: Postmark keeps it; it is no longer managed.`);
+        notice(`Message stream "${streamId}" of server ${context.serverId} is a default stream: Postmark keeps it; it is no longer managed.`);
         return;
       }
       const archived = await context.call<{ ExpectedPurgeDate?: string }>(
         { method: "POST", path: `${streamPath}/archive`, verb: "archive" },
         { id: streamId, body: {}, retryAmbiguous: true },
       );
-      console.error(
+      notice(
         `Message stream "${streamId}" of server ${context.serverId} archived: Postmark purges it on ${archived.ExpectedPurgeDate} ` +
           "(45 days); until then, declaring it again unarchives it.",
       );

@@ -95,11 +95,12 @@ export const senderSignatureDeclaration: ResourceDeclaration = {
     },
   ],
   outputs: [
-    { output: "signatureId", api: "ID", description: "Postmark's numeric sender signature ID (the resource's ID is the same number as a string)." },
+    { output: "signatureId", api: "ID", type: "integer", description: "Postmark's numeric sender signature ID (the resource's ID is the same number as a string)." },
     { output: "domain", api: "Domain", description: "The From address's domain, in lower case." },
     {
       output: "confirmed",
       api: "Confirmed",
+      type: "boolean",
       description: "Whether someone clicked the confirmation link Postmark emailed to the address. Never waited for; a refresh shows it.",
     },
     ...dnsOutputs,

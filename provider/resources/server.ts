@@ -81,12 +81,13 @@ export const serverDeclaration: ResourceDeclaration = {
     flag("enableSmtpApiErrorHooks", "EnableSmtpApiErrorHooks", "Include SMTP API errors in bounce webhooks."),
   ],
   outputs: [
-    { output: "serverId", api: "ID", description: "Postmark's numeric server ID (the resource's ID is the same number as a string)." },
+    { output: "serverId", api: "ID", type: "integer", description: "Postmark's numeric server ID (the resource's ID is the same number as a string)." },
     // Whoever holds a server token can send mail as that server.
-    { output: "apiTokens", api: "ApiTokens", secret: true, description: "The server's API tokens: whoever holds one can send mail as this server." },
+    { output: "apiTokens", api: "ApiTokens", type: "strings", secret: true, description: "The server's API tokens: whoever holds one can send mail as this server." },
     { output: "serverLink", api: "ServerLink", description: "Link to the server's page in Postmark." },
     // The address lets anyone inject inbound mail, and the hash is the address's local part.
-    { output: "inboundAddress", api: "InboundAddress", secret: true, description: "The server's inbound email address." },
+    // With an inbound domain of its own the address may be at that domain (Postmark does not document it).
+    { output: "inboundAddress", api: "InboundAddress", secret: true, changedBy: ["inboundDomain"], description: "The server's inbound email address." },
     { output: "inboundHash", api: "InboundHash", secret: true, description: "The local part of the inbound address, which reveals it." },
   ],
   adopt: {

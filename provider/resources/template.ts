@@ -149,7 +149,7 @@ export const templateDeclaration: ResourceDeclaration = {
         "failing with the line and character of each error. Default: false.",
     },
   ],
-  outputs: [{ output: "templateId", api: "TemplateId", description: "Postmark's numeric template ID." }],
+  outputs: [{ output: "templateId", api: "TemplateId", type: "integer", description: "Postmark's numeric template ID." }],
   adopt: {
     input: "adoptTemplateId",
     type: "integer",

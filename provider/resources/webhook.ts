@@ -94,7 +94,7 @@ export const webhookDeclaration: ResourceDeclaration = {
         "to disabled. A trigger not given on create is disabled.",
     },
   ],
-  outputs: [{ output: "webhookId", api: "ID", description: "Postmark's numeric webhook ID." }],
+  outputs: [{ output: "webhookId", api: "ID", type: "integer", description: "Postmark's numeric webhook ID." }],
   adopt: {
     input: "adoptWebhookId",
     type: "integer",

@@ -5,6 +5,8 @@
 // (pkg/v3) and the gRPC contract (sdk/v3/proto/go) are served, so this small host implements the part of
 // the LanguageRuntime contract that `pulumi up/preview/refresh/destroy` use: it launches Pulumi's own
 // Node.js runtime (`@pulumi/pulumi/cmd/run`) exactly as the engine expects and reports how it exited.
+// It also runs Node.js plugins from source (`RunPlugin`, for a plugin directory with a PulumiPlugin.yaml, as the
+// `postmark` provider plugin's in provider/plugin) the way Pulumi's host does: `@pulumi/pulumi/cmd/run-plugin`.
 // Everything else (plugin discovery, `pulumi about`, `pulumi install`, code generation) answers
 // Unimplemented, which the engine treats as "nothing to report".
 package main
@@ -20,6 +22,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/version"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
@@ -76,7 +79,7 @@ func (h *nodeHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumir
 	program := firstNonEmpty(info.GetEntryPoint(), req.GetProgram(), ".")
 	options := info.GetOptions().AsMap()
 
-	runPath, err := findRunScript(pwd)
+	runPath, err := findPulumiScript(pwd, "run")
 	if err != nil {
 		return nil, err
 	}
@@ -142,10 +145,49 @@ func (h *nodeHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumir
 	}
 }
 
-// findRunScript looks for @pulumi/pulumi the way Node would: in node_modules of the program's folder or above.
-func findRunScript(dir string) (string, error) {
+// RunPlugin runs a Node.js plugin from its source directory, as Pulumi's host does: Pulumi's
+// `cmd/run-plugin` loads the directory's package (its `main` starts the plugin), in the caller's working
+// directory, with the caller's environment; its output is streamed back.
+func (h *nodeHost) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.LanguageRuntime_RunPluginServer) error {
+	info := req.GetInfo()
+	runPath, err := findPulumiScript(info.GetProgramDirectory(), "run-plugin")
+	if err != nil {
+		return err
+	}
+	closer, stdout, stderr, err := rpcutil.MakeRunPluginStreams(server, false)
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+
+	options := info.GetOptions().AsMap()
+	args := []string{runPath}
+	args = append(args, strings.Fields(stringOption(options, "nodeargs"))...)
+	args = append(args, info.GetProgramDirectory())
+	args = append(args, req.GetArgs()...)
+	env := req.GetEnv()
+	if options["typescript"] != false {
+		env = append(env, "PULUMI_NODEJS_TYPESCRIPT=true")
+	}
+	cmd := exec.CommandContext(server.Context(), "node", args...)
+	cmd.Dir = req.GetPwd()
+	cmd.Env = env
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	if err := cmd.Run(); err != nil {
+		var exitErr *exec.ExitError
+		if errors.As(err, &exitErr) {
+			return fmt.Errorf("Program exited with non-zero exit code: %d", exitErr.ExitCode())
+		}
+		return fmt.Errorf("could not run node: %w", err)
+	}
+	return closer.Close()
+}
+
+// findPulumiScript looks for one of @pulumi/pulumi's `cmd` scripts the way Node would: in node_modules of
+// the program's folder or above.
+func findPulumiScript(dir, script string) (string, error) {
 	for d := dir; ; d = filepath.Dir(d) {
-		candidate := filepath.Join(d, "node_modules", "@pulumi", "pulumi", "cmd", "run")
+		candidate := filepath.Join(d, "node_modules", "@pulumi", "pulumi", "cmd", script)
 		if _, err := os.Stat(filepath.Join(candidate, "index.js")); err == nil {
 			return candidate, nil
 		}

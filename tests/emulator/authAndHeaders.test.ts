@@ -74,6 +74,25 @@ describe("authentication and JSON headers", () => {
     expect(res.json.Name).toBe("With charset");
   });
 
+  test.each([
+    ["POST", "/email/withTemplate", {}],
+    ["GET", "/bounces?count=10&offset=0", undefined],
+    ["GET", "/", undefined],
+  ])("%s %s, of an API the emulator does not cover, answers 404 saying so, before any token or header check", async (method, path, body) => {
+    for (const headers of [{}, { "X-Postmark-Account-Token": undefined, Accept: undefined, "Content-Type": undefined }]) {
+      const res = await pm.call(method, path, body, headers);
+      expect(res.status).toBe(404);
+      expect(res.json.Message).toContain(`The Postmark emulator does not cover ${method} ${path.split("?")[0]}`);
+      expect(res.json.Message).toMatch(/\/servers.*\/domains/);
+    }
+  });
+
+  test("a path of a covered API that no route serves stays a bare 404, after the token check", async () => {
+    expect((await pm.call("GET", "/servers/abc", undefined, { "X-Postmark-Account-Token": undefined })).status).toBe(401);
+    const res = await pm.call("GET", "/servers/abc");
+    expect([res.status, res.text]).toEqual([404, ""]);
+  });
+
   test("GET and DELETE need no Content-Type", async () => {
     expect((await pm.call("GET", "/servers/1", undefined, { "Content-Type": undefined })).status).toBe(200);
     expect((await pm.call("DELETE", "/servers/1", undefined, { "Content-Type": undefined })).status).toBe(200);

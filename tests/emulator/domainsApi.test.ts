@@ -75,6 +75,15 @@ describe("Domains API", () => {
       expect(domain).toMatchObject({ ReturnPathDomain: "pm-bounces.example.com", ReturnPathDomainVerified: false });
     });
 
+    test("a ReturnPathDomain is accepted before its CNAME exists, as Postmark does: it starts unverified, and verifyReturnPath checks the CNAME", async () => {
+      const domain = await create({ Name: "example.com", ReturnPathDomain: "return.example.com" });
+      expect(domain).toMatchObject({ ReturnPathDomain: "return.example.com", ReturnPathDomainVerified: false });
+      expect(await admin().dnsRecords()).toEqual([]);
+      expect((await pm.call("PUT", `/domains/${domain.ID}/verifyReturnPath`)).json).toEqual(domain);
+      await admin().publishReturnPathCname("return.example.com");
+      expect((await pm.call("PUT", `/domains/${domain.ID}/verifyReturnPath`)).json).toEqual({ ...domain, ReturnPathDomainVerified: true });
+    });
+
     test("an empty ReturnPathDomain means none", async () => {
       expect((await create({ Name: "example.com", ReturnPathDomain: "" })).ReturnPathDomain).toBe("");
     });
@@ -101,7 +110,6 @@ describe("Domains API", () => {
       ["a numeric top-level label", 516, { Name: "example.123" }],
       ["a ReturnPathDomain outside the domain", 511, { Name: "example.com", ReturnPathDomain: "bounces.example.org" }],
       ["the domain itself as ReturnPathDomain", 511, { Name: "example.com", ReturnPathDomain: "example.com" }],
-      ["a ReturnPathDomain without a published CNAME", 523, { Name: "example.com", ReturnPathDomain: "pm-bounces.example.com" }],
       ["an unknown field", 403, { Name: "example.com", ID: 3 }],
       ["a Name that is not a string", 403, { Name: 5 }],
       ["a null ReturnPathDomain", 403, { Name: "example.com", ReturnPathDomain: null }],
@@ -111,11 +119,6 @@ describe("Domains API", () => {
       expect(res.status).toBe(422);
       expect(res.json).toEqual(postmarkError(errorCode));
       expect(await admin().domains()).toEqual([]);
-    });
-
-    test("a CNAME that points elsewhere is not in place (523)", async () => {
-      await admin().publishDnsRecord("CNAME", "pm-bounces.example.com", "bounces.elsewhere.net");
-      expect((await pm.call("POST", "/domains", { Name: "example.com", ReturnPathDomain: "pm-bounces.example.com" })).json).toEqual(postmarkError(523, /pm\.mtasv\.net/));
     });
 
     test("a body that is not JSON is 402", async () => {
@@ -170,6 +173,14 @@ describe("Domains API", () => {
       expect(await get(domain.ID)).toEqual(res.json);
     });
 
+    test("sets a ReturnPathDomain before its CNAME exists, as the official client's editDomain test does; it starts unverified", async () => {
+      const domain = await create({ Name: "example.com" });
+      const res = await pm.call("PUT", `/domains/${domain.ID}`, { ReturnPathDomain: "return.example.com" });
+      expect(res.status).toBe(200);
+      expect(res.json).toEqual({ ...domain, ReturnPathDomain: "return.example.com", ReturnPathDomainVerified: false });
+      expect(await get(domain.ID)).toEqual(res.json);
+    });
+
     test('"" clears the ReturnPathDomain, and a new one starts unverified', async () => {
       await admin().publishReturnPathCname("rp1.example.com");
       await admin().publishReturnPathCname("rp2.example.com");
@@ -194,7 +205,6 @@ describe("Domains API", () => {
       ["the Name", 511, { Name: "other.com" }],
       ["the Name beside a ReturnPathDomain", 511, { Name: "example.com", ReturnPathDomain: "" }],
       ["a ReturnPathDomain outside the domain", 511, { ReturnPathDomain: "rp.other.com" }],
-      ["a ReturnPathDomain without its CNAME", 523, { ReturnPathDomain: "rp.example.com" }],
       ["an unknown field", 403, { Color: "red" }],
       ["a ReturnPathDomain that is not a string", 403, { ReturnPathDomain: false }],
     ])("%s is refused with ErrorCode %s and the domain is unchanged", async (_, errorCode, body) => {
@@ -283,11 +293,50 @@ describe("Domains API", () => {
       expect((await pm.call("PUT", `/domains/${domain.ID}/verifyReturnPath`)).json.ReturnPathDomainVerified).toBe(true);
     });
 
+    test("a CNAME that points elsewhere does not verify", async () => {
+      await admin().publishDnsRecord("CNAME", "pm-bounces.example.com", "bounces.elsewhere.net");
+      const domain = await create({ Name: "example.com", ReturnPathDomain: "pm-bounces.example.com" });
+      expect((await pm.call("PUT", `/domains/${domain.ID}/verifyReturnPath`)).json.ReturnPathDomainVerified).toBe(false);
+    });
+
+    test("a wildcard CNAME (*.example.com) answers for a Return-Path domain that has no record of its own, as a resolver does", async () => {
+      await admin().publishDnsRecord("CNAME", "*.example.com", "pm.mtasv.net");
+      const domain = await create({ Name: "example.com", ReturnPathDomain: "pm-bounces.example.com" });
+      expect(await admin().domainDns(domain.ID)).toEqual({ dkim: false, returnPath: true });
+      expect((await pm.call("PUT", `/domains/${domain.ID}/verifyReturnPath`)).json.ReturnPathDomainVerified).toBe(true);
+    });
+
+    test("a wildcard does not answer for a name that has records of its own, nor below a name closer than the wildcard's (RFC 4592)", async () => {
+      await admin().publishDnsRecord("CNAME", "*.example.com", "pm.mtasv.net");
+      await admin().publishDnsRecord("TXT", "rp.example.com", "v=spf1 -all");
+      await admin().publishDnsRecord("TXT", "mail.example.com", "v=spf1 -all");
+      const domain = await create({ Name: "example.com", ReturnPathDomain: "rp.example.com" });
+      expect((await pm.call("PUT", `/domains/${domain.ID}/verifyReturnPath`)).json.ReturnPathDomainVerified).toBe(false);
+      await pm.call("PUT", `/domains/${domain.ID}`, { ReturnPathDomain: "bounces.mail.example.com" });
+      expect((await pm.call("PUT", `/domains/${domain.ID}/verifyReturnPath`)).json.ReturnPathDomainVerified).toBe(false);
+      await pm.call("PUT", `/domains/${domain.ID}`, { ReturnPathDomain: "bounces.other.example.com" });
+      expect((await pm.call("PUT", `/domains/${domain.ID}/verifyReturnPath`)).json.ReturnPathDomainVerified).toBe(true);
+    });
+
     test("a domain without a ReturnPathDomain answers unchanged; a missing domain is 510", async () => {
       const domain = await create({ Name: "example.com" });
       expect((await pm.call("PUT", `/domains/${domain.ID}/verifyReturnPath`)).json).toEqual(domain);
       expect((await pm.call("PUT", "/domains/77/verifyReturnPath")).json).toEqual(postmarkError(510));
     });
+  });
+
+  describe("SPF verification (deprecated)", () => {
+    test.each(["verifyspf", "verifySPF"])(
+      "POST /domains/{id}/%s (Postmark's and the official client's spelling) answers the domain unchanged, SPF verified; a missing domain is 510",
+      async (path) => {
+        const domain = await create({ Name: "example.com" });
+        const res = await pm.call("POST", `/domains/${domain.ID}/${path}`);
+        expect(res.status).toBe(200);
+        expect(res.json).toEqual(domain);
+        expect(res.json.SPFVerified).toBe(true);
+        expect((await pm.call("POST", `/domains/77/${path}`)).json).toEqual(postmarkError(510));
+      },
+    );
   });
 
   describe("DKIM rotation", () => {
@@ -512,6 +561,7 @@ describe("the official postmark AccountClient on domains", () => {
     await pm.admin().publishDomainDns(created.ID);
     expect(await client().verifyDomainDKIM(created.ID)).toMatchObject({ ID: created.ID, DKIMVerified: true, DKIMUpdateStatus: "Verified" });
     expect(await client().verifyDomainReturnPath(created.ID)).toMatchObject({ ID: created.ID, ReturnPathDomainVerified: true });
+    expect(await client().verifyDomainSPF(created.ID)).toEqual(await client().getDomain(created.ID));
     const rotated = await client().rotateDomainDKIM(created.ID);
     expect(rotated).toMatchObject({ ID: created.ID, DKIMUpdateStatus: "Pending", DKIMPendingHost: dkimHost("client.example") });
 

@@ -78,6 +78,10 @@ describe("the official postmark ServerClient", () => {
     const archiveOutbound = await client().archiveMessageStream("outbound").catch((e: unknown) => e);
     expect(archiveOutbound).toMatchObject({ statusCode: 422, code: 1229 });
 
+    // Sending is not emulated: the client sees a 404 that says so, not a token problem.
+    const sending = await client().sendEmailWithTemplate({ From: "a@example.com", To: "b@example.com", TemplateId: 1, TemplateModel: {} }).catch((e: unknown) => e);
+    expect(sending).toMatchObject({ statusCode: 404, message: expect.stringContaining("does not cover POST /email/withTemplate") });
+
     const wrongToken = await client("not-a-server-token").getMessageStreams().catch((e: unknown) => e);
     expect(wrongToken).toBeInstanceOf(Errors.InvalidAPIKeyError);
     expect(wrongToken).toMatchObject({ statusCode: 401, code: 10 });

@@ -62,6 +62,13 @@ describe("Sender Signatures API", () => {
       expect((await admin().domains())[0].ReturnPathDomain).toBe("pm-bounces.example.com");
     });
 
+    test("a ReturnPathDomain is accepted before its CNAME exists, as on /domains: the domain's starts unverified", async () => {
+      const signature = await create({ ...jp, ReturnPathDomain: "return.example.com" });
+      expect(signature).toMatchObject({ ReturnPathDomain: "return.example.com", ReturnPathDomainVerified: false });
+      expect(await admin().dnsRecords()).toEqual([]);
+      expect((await admin().domains())[0].ReturnPathDomain).toBe("return.example.com");
+    });
+
     test("a missing signature is 422 ErrorCode 501 by default; a path that is not an ID is a bare 404", async () => {
       const res = await pm.call("GET", "/senders/42");
       expect(res.status).toBe(422);
@@ -90,7 +97,6 @@ describe("Sender Signatures API", () => {
       ["a country edition of Hotmail", 503, { FromEmail: "jp@hotmail.co.uk", Name: "JP" }],
       ["an outlook.com address", 503, { FromEmail: "jp@outlook.com", Name: "JP" }],
       ["a ReturnPathDomain outside the From domain", 522, { ...jp, ReturnPathDomain: "rp.example.org" }],
-      ["a ReturnPathDomain without its CNAME", 523, { ...jp, ReturnPathDomain: "rp.example.com" }],
       ["EmailAddress, the response's name, in a request", 403, { EmailAddress: "jp@example.com", Name: "JP" }],
       ["a Name that is not a string", 403, { FromEmail: "jp@example.com", Name: 7 }],
       ["a body that is not an object", 403, "jp@example.com"],
@@ -163,6 +169,13 @@ describe("Sender Signatures API", () => {
       expect((await admin().domains())[0].ReturnPathDomain).toBe("");
     });
 
+    test("an edit sets a ReturnPathDomain before its CNAME exists", async () => {
+      const signature = await create(jp);
+      const res = await pm.call("PUT", `/senders/${signature.ID}`, { Name: "JP", ReturnPathDomain: "return.example.com" });
+      expect(res.status).toBe(200);
+      expect(res.json).toEqual({ ...signature, Name: "JP", ReturnPathDomain: "return.example.com" });
+    });
+
     test.each([
       ["an empty edit", 502, {}],
       ["an edit without Name", 520, { ReplyToEmail: "a@example.com" }],
@@ -172,7 +185,6 @@ describe("Sender Signatures API", () => {
       ["a ConfirmationPersonalNote over 400 characters", 521, { Name: "JP", ConfirmationPersonalNote: "n".repeat(401) }],
       ["a bad ReplyToEmail", 522, { Name: "JP", ReplyToEmail: "nope" }],
       ["a ReturnPathDomain outside the From domain", 522, { Name: "JP", ReturnPathDomain: "rp.other.example" }],
-      ["a ReturnPathDomain without its CNAME", 523, { Name: "JP", ReturnPathDomain: "rp.example.com" }],
       ["a ReplyToEmail that is not a string", 403, { Name: "JP", ReplyToEmail: null }],
     ])("%s is refused with ErrorCode %s and the signature is unchanged", async (_, errorCode, body) => {
       const signature = await create(jp);
@@ -224,6 +236,18 @@ describe("Sender Signatures API", () => {
     test("resending for a missing signature is 501", async () => {
       expect((await pm.call("POST", "/senders/12/resend")).json).toEqual(postmarkError(501));
     });
+
+    test.each(["verifyspf", "verifySpf"])(
+      "the deprecated SPF check (POST /senders/{id}/%s, Postmark's and the official client's spelling) answers the signature unchanged; a missing one is 501",
+      async (path) => {
+        const signature = await create(jp);
+        const res = await pm.call("POST", `/senders/${signature.ID}/${path}`);
+        expect(res.status).toBe(200);
+        expect(res.json).toEqual(signature);
+        expect(res.json.SPFVerified).toBe(true);
+        expect((await pm.call("POST", `/senders/12/${path}`)).json).toEqual(postmarkError(501));
+      },
+    );
 
     test("an edit keeps a signature confirmed", async () => {
       const signature = await create(jp);
@@ -345,7 +369,7 @@ describe("the official postmark AccountClient on sender signatures", () => {
   const pm = useEmulator();
   const client = () => new AccountClient(token, pm.officialClientOptions());
 
-  test("creates, gets, lists, edits, resends the confirmation of, and deletes a signature", async () => {
+  test("creates, gets, lists, edits, resends the confirmation of, checks the SPF of, and deletes a signature", async () => {
     const created = await client().createSenderSignature({ FromEmail: "client@example.com", Name: "Client", ReplyToEmail: "reply@example.com" });
     expect(created).toMatchObject({ EmailAddress: "client@example.com", ReplyToEmailAddress: "reply@example.com", Domain: "example.com", Confirmed: false });
     expect(await client().getSenderSignature(created.ID)).toEqual(created);
@@ -355,6 +379,7 @@ describe("the official postmark AccountClient on sender signatures", () => {
     expect(edited).toEqual({ ...created, Name: "Client 2", ConfirmationPersonalNote: "Please confirm" });
 
     expect((await client().resendSenderSignatureConfirmation(created.ID)).ErrorCode).toBe(0);
+    expect(await client().verifySenderSignatureSPF(created.ID)).toEqual(edited);
     expect(await client().deleteSenderSignature(created.ID)).toEqual({ ErrorCode: 0, Message: "Signature client@example.com removed." });
     expect(await pm.admin().senders()).toEqual([]);
   });

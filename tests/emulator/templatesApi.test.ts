@@ -296,6 +296,13 @@ describe("Templates API", () => {
       expect(await get(created.TemplateId)).toEqual(before);
     });
 
+    test("a Layout edited to lose its placeholder is refused with Postmark's 1131 text, as the official client's test expects; so is the placeholder in a Standard template", async () => {
+      const layout = (await edit({ HtmlBody: "Html content" }, "frame")).json;
+      expect(layout).toEqual(postmarkError(1131, /^The layout content placeholder must be present in the layout HTML and\/or Text body exactly once\b/));
+      expect(layout.Message).toContain("HtmlBody");
+      expect((await edit({ TextBody: "{{{@content}}}" })).json).toEqual(postmarkError(1131, /^The content placeholder cannot be present in a standard template\b/));
+    });
+
     test("an alias another template has answers 1122", async () => {
       expect((await edit({ Alias: "FRAME" })).json).toEqual(postmarkError(1122, /already used/));
     });
@@ -482,12 +489,22 @@ describe("Templates API", () => {
       expect((await pm.serverCall(destination.token, "GET", "/templates/welcome")).json.Subject).toBe("New subject");
     });
 
+    test.each([
+      ["the source", { SourceServerID: 4242 }, "The source server was not found."],
+      ["the destination", { DestinationServerID: 4242 }, "The destination server was not found."],
+      ["both", { SourceServerID: 4242, DestinationServerID: 4343 }, "The source and destination servers were not found."],
+    ])("a push naming servers the account does not have (%s) answers 601 with Postmark's message", async (_, servers, message) => {
+      const res = await push({ SourceServerID: serverId, DestinationServerID: destination.id, PerformChanges: false, ...servers });
+      expect(res.status).toBe(422);
+      expect(res.json).toEqual(postmarkError(601, message));
+    });
+
     test("refusals: a server token (401), a missing server (601), nothing with an alias (1124), a type mismatch (1125), a missing field (1120)", async () => {
       const body = { SourceServerID: serverId, DestinationServerID: destination.id, PerformChanges: true };
       const withServerToken = await push(body, serverTokenHeaders(serverToken));
       expect(withServerToken.status).toBe(401);
       expect(withServerToken.json.ErrorCode).toBe(10);
-      expect((await push({ ...body, DestinationServerID: 4242 })).json).toEqual(postmarkError(601, /4242/));
+      expect((await push({ ...body, DestinationServerID: 4242 })).json).toEqual(postmarkError(601, "The destination server was not found."));
       expect((await push(body)).json).toEqual(postmarkError(1124));
       await create(welcome);
       await pm.serverCall(destination.token, "POST", "/templates", { ...layoutFields, Alias: "welcome" });

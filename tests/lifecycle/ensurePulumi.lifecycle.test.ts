@@ -13,7 +13,7 @@ import { pulumiBinDir, repoRoot, TestStack } from "./pulumiHarness";
 jest.setTimeout(120_000);
 
 const script = path.join(repoRoot, "scripts", "ensure-pulumi.sh");
-const cliFiles = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"];
+const cliFiles = ["pulumi", "pulumi-language-nodejs", "pulumi-language-yaml", "pulumi-resource-pulumi-nodejs"];
 // Enough for the script (bash, sed, readlink, sha256sum), and without Go.
 const systemPath = "/usr/bin:/bin";
 const buildAttempted = "Go is required to build the Pulumi CLI";

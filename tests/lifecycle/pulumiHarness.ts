@@ -38,6 +38,8 @@ export function pulumiBinDir(): string {
 export interface TestStackOptions {
   /** The program's index.js source (a JavaScript project is made around it)... */
   program?: string;
+  /** ...or a YAML program's resources, outputs and variables (a YAML project using the postmark plugin is made around it)... */
+  yaml?: string;
   /** ...or an existing Pulumi project (e.g. an example) to copy, with its Pulumi.<stack>.yaml files. */
   projectDir?: string;
   /** The paths in projectDir to copy (default: all but node_modules). */
@@ -74,6 +76,8 @@ export interface TestStack {
    */
   run(file: string, args: string[], env?: Record<string, string>): Promise<CliRun>;
   setProgram(program: string): void;
+  /** Replaces a YAML project's program (its resources, outputs and variables). */
+  setYaml(body: string): void;
   cleanup(): Promise<void>;
 }
 
@@ -90,7 +94,10 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
   else fs.mkdirSync(stateDir);
   fs.symlinkSync(options.nodeModules ?? path.join(repoRoot, "node_modules"), path.join(workDir, "node_modules"), "dir");
   const setProgram = (program: string) => fs.writeFileSync(path.join(workDir, "index.js"), program);
-  if (options.projectDir) {
+  const setYaml = (body: string) => fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), yamlProject(body));
+  if (options.yaml !== undefined) {
+    setYaml(options.yaml);
+  } else if (options.projectDir) {
     // A copy, so that stack init's passphrase salt and any edits stay out of the repo.
     for (const file of options.projectFiles ?? fs.readdirSync(options.projectDir).filter((f) => f !== "node_modules")) {
       fs.cpSync(path.join(options.projectDir, file), path.join(workDir, file), { recursive: true });
@@ -144,6 +151,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     stack,
     workDir,
     setProgram,
+    setYaml,
     cli,
     runCli,
     run,
@@ -156,6 +164,26 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     },
   };
 }
+
+let pluginDir: string | undefined;
+
+/**
+ * A directory holding `pulumi-resource-postmark`, the postmark provider plugin as this repo builds it (dist/), for a
+ * project's `plugins.providers` to name: the engine runs it as it runs an installed plugin.
+ */
+export function postmarkPluginDir(): string {
+  if (!pluginDir) {
+    pluginDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-postmark-plugin-"));
+    const main = path.join(repoRoot, "dist", "provider", "plugin", "main.js");
+    fs.writeFileSync(path.join(pluginDir, "pulumi-resource-postmark"), `#!/bin/sh\nexec node ${JSON.stringify(main)} "$@"\n`, { mode: 0o755 });
+    process.on("exit", () => fs.rmSync(pluginDir!, { recursive: true, force: true }));
+  }
+  return pluginDir;
+}
+
+/** A YAML project around a program's body, its postmark plugin the one this repo builds. */
+const yamlProject = (body: string) =>
+  `name: lifecycle\nruntime: yaml\nplugins:\n  providers:\n    - name: postmark\n      path: ${postmarkPluginDir()}\n${body}`;
 
 /**
  * The Automation API runs `<root>/bin/pulumi`. A CLI found on PATH may live in a directory with another

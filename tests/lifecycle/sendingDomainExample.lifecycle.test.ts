@@ -93,6 +93,14 @@ describe("examples/sending-domain's twin against the emulator: the DNS step is t
     expect(await admin.requests()).toEqual([]);
   });
 
+  it("the domain does not wait for its Return-Path record (Postmark takes a Return-Path before its CNAME); the verification waits for both records", async () => {
+    const resources: { urn: string; dependencies?: string[] }[] = JSON.parse(await test.exportState()).deployment.resources;
+    const urnOf = (name: string) => resources.find((r) => r.urn.endsWith(`::${name}`))!.urn;
+    const dependenciesOf = (kind: string) => resources.find((r) => r.urn.includes(`:${kind}::`))!.dependencies ?? [];
+    expect(dependenciesOf("PostmarkDomain")).not.toContain(urnOf("postmark-return-path"));
+    expect(dependenciesOf("PostmarkDomainVerification")).toEqual(expect.arrayContaining([urnOf("postmark-return-path"), urnOf("postmark-dkim")]));
+  });
+
   it("a new Return-Path domain replaces its record, sets it on the domain and checks it again, in one up", async () => {
     const [domain] = await admin.domains();
     await test.stack.setConfig("returnPathSubdomain", { value: "bounces" });

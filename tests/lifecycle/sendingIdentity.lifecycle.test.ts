@@ -73,7 +73,7 @@ describe("a sending domain, its verification and a sender signature through the 
   let domain: StoredDomain;
 
   it("while the DKIM record is unpublished, up makes the domain and signature and the verification fails naming the record", async () => {
-    // The Return-Path CNAME goes first: Postmark may refuse a Return-Path domain without it.
+    // The Return-Path CNAME is in place before up (Postmark would take the domain without it), so its check passes at once.
     await admin.publishReturnPathCname("pm-bounces.example.com");
     await declare({ domains: { example }, verifications: { exampleCheck: check }, signatures: { billing } });
     const text = await failureText(test.stack.up());

@@ -207,12 +207,12 @@ export class EmulatorAdmin {
     return this.call("GET", "dns");
   }
 
-  /** Publishes any record, e.g. a Return-Path CNAME before its domain exists (create checks it), or a wrong one. */
+  /** Publishes any record, e.g. a Return-Path CNAME before its domain exists, or a wrong one. */
   async publishDnsRecord(type: "TXT" | "CNAME", host: string, value: string): Promise<DnsRecord[]> {
     return this.call("PUT", `dns/${type}/${encodeURIComponent(host)}`, { Value: value });
   }
 
-  /** The CNAME Postmark requires before it accepts a ReturnPathDomain: `host` to pm.mtasv.net. */
+  /** The CNAME Postmark's Return-Path check (verifyReturnPath) looks for: `host` to pm.mtasv.net. */
   async publishReturnPathCname(host: string): Promise<DnsRecord[]> {
     return this.publishDnsRecord("CNAME", host, "pm.mtasv.net");
   }

@@ -327,4 +327,10 @@ describe("configuration", () => {
       'postmark:maxConcurrentRequests (or POSTMARK_MAX_CONCURRENT_REQUESTS) is "lots"; it must be a whole number of at least 1',
     );
   });
+
+  it("an apiUrl that only starts like a URL (a space in the host) is refused naming the setting, before any client is made", () => {
+    expect(() => resolveClientSettings(() => undefined, { POSTMARK_ACCOUNT_TOKEN: "t", POSTMARK_API_URL: "https://api postmarkapp.com" })).toThrow(
+      'postmark:apiUrl (or POSTMARK_API_URL) is "https://api postmarkapp.com"; it must be an http(s) URL',
+    );
+  });
 });

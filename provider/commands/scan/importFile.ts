@@ -4,7 +4,7 @@
  * TypeScript module's) and its server as parent, an entry of the same file (Pulumi's import resolves a parent named
  * in the file since v3.95). Pulumi's import then writes the code in the program's language and adds the state.
  */
-import { ResourceDeclaration } from "../../core/declaration";
+import { typeToken } from "../../plugin/schema";
 import { ScannedObject } from "./account";
 import { secretInputsOf } from "./program";
 
@@ -23,9 +23,6 @@ export interface ImportFile {
 }
 
 export const importFileName = "import.json";
-
-/** The plugin's type token of a kind: `postmark:index:` and the kind without its Postmark prefix (postmark:index:Server). */
-export const typeToken = (declaration: ResourceDeclaration) => `postmark:index:${declaration.kind.replace(/^Postmark/, "")}`;
 
 export function importFile(objects: readonly ScannedObject[], names: Map<ScannedObject, string>): ImportFile {
   return {
