@@ -214,7 +214,8 @@ function summary(scan: AccountScan, options: ScanOptions, secrets: ProgramSecret
           ]),
     ...(notDeclared.length > 0 ? ["Not declared:", ...notDeclared.map((line) => `  - ${line}`)] : []),
     `Next: add \`import "./${out.replace(/\\/g, "/")}";\` to your program, then \`pulumi preview\` (each object a create with its adopt…Id: an adoption) and \`pulumi up\` (reads only).`,
-    `Programs in other languages, with the provider plugin: \`pulumi import --file ${path.join(out, importFileName)}\`.`,
+    `Programs in other languages, with the provider plugin: \`pulumi import --file ${path.join(out, importFileName)}\`` +
+      (secrets.length > 0 ? " (the code it writes holds the secrets in plaintext: replace them with the config keys above)." : "."),
   ].join("\n");
 }
 

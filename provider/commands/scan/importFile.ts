@@ -6,7 +6,6 @@
  */
 import { typeToken } from "../../plugin/schema";
 import { ScannedObject } from "./account";
-import { secretInputsOf } from "./program";
 
 /** One entry of Pulumi's import file (pulumi/pkg/cmd/pulumi/operations/import.go, importSpec). */
 export interface ImportSpec {
@@ -14,8 +13,6 @@ export interface ImportSpec {
   name: string;
   id: string;
   parent?: string;
-  /** The inputs Pulumi's import keeps and writes into the code: given only to leave secrets out of the code. */
-  properties?: string[];
 }
 
 export interface ImportFile {
@@ -26,17 +23,13 @@ export const importFileName = "import.json";
 
 export function importFile(objects: readonly ScannedObject[], names: Map<ScannedObject, string>): ImportFile {
   return {
-    resources: objects.map((object) => {
-      const secret = secretInputsOf(object);
-      return {
-        type: typeToken(object.declaration),
-        name: names.get(object)!,
-        id: object.pulumiId,
-        ...(object.server && { parent: names.get(object.server)! }),
-        // Pulumi's import writes the values it reads into the code, secrets in plaintext (`secret("...")`): an object with
-        // a secret input is imported without it, and the program adds it from secret config (docs/scan.md).
-        ...(secret.length > 0 && { properties: Object.keys(object.inputs).filter((input) => input !== object.declaration.adopt?.input && !secret.includes(input)) }),
-      };
-    }),
+    // No values: Pulumi's import reads them through the plugin. (Its `properties` would not keep a secret out of the code
+    // it writes: in Pulumi v3.248 they only add to the inputs the read reports.)
+    resources: objects.map((object) => ({
+      type: typeToken(object.declaration),
+      name: names.get(object)!,
+      id: object.pulumiId,
+      ...(object.server && { parent: names.get(object.server)! }),
+    })),
   };
 }

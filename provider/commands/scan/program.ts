@@ -51,17 +51,6 @@ function isSecretLeaf(chain: readonly Field[]): boolean {
   return leaf.secret === true || chain.slice(0, -1).some((f) => f.secret && !(f.fields ?? []).some((m) => m.secret));
 }
 
-/** Whether any value of an object is written as secret config (the import file then leaves those inputs out). */
-export function secretInputsOf(object: ScannedObject): string[] {
-  const holdsSecret = (field: Field, value: unknown, chain: Field[]): boolean => {
-    const here = [...chain, field];
-    if (field.type === "object" && value && typeof value === "object") return (field.fields ?? []).some((m) => holdsSecret(m, (value as Values)[m.input], here));
-    if (field.type === "list" && Array.isArray(value) && field.fields) return value.some((item) => field.fields!.some((m) => holdsSecret(m, (item as Values)[m.input], here)));
-    return value !== undefined && isSecretLeaf(here);
-  };
-  return object.declaration.fields.filter((f) => holdsSecret(f, object.inputs[f.input], [])).map((f) => f.input);
-}
-
 /** The module and its files; `header` gives the comment at its top, knowing the secrets the module reads. */
 export function writeProgram(scan: AccountScan, header: (secrets: ProgramSecret[]) => string[]): WrittenProgram {
   const names = resourceNames(scan.objects);
