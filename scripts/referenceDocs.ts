@@ -13,6 +13,7 @@ import { Field } from "../provider/core/fields";
 import { secretInputs } from "../provider/core/resource";
 import { managedFieldsOutput, scopeAndAdoptInputs, serverScopeInputs } from "../provider/core/state";
 import * as pkg from "../provider";
+import { importId, typeToken } from "../provider/plugin/schema";
 import { declarations } from "../provider/resources";
 
 export const repoRoot = path.join(__dirname, "..").replace(/[\\/]build-scripts$/, "");
@@ -235,6 +236,10 @@ export function resourcePage(declaration: ResourceDeclaration, { example, hasGet
         : `A ${noun} cannot be adopted: ${d.api.create ? "every one declared is created" : `nothing is made in Postmark, so there is nothing to adopt`}.`,
       "",
       ...(hasGet ? [`\`${kind}.get(name, id)\` reads one without managing it (nothing is changed or deleted); \`id\` is ${idFormat}.`, ""] : []),
+      `Through the \`postmark\` provider plugin (YAML and every other language), the type token is \`${typeToken(d)}\`, and Pulumi's own`,
+      `import takes an existing ${noun} by its ID, \`${importId(d)}\`: \`pulumi import ${typeToken(d)} <name> ${d.token === "server" ? "12345/678" : "12345"}\`,`,
+      "the `import` resource option and `pulumi import --file` likewise. The generated code declares it as Postmark holds it: a preview then shows no changes.",
+      "",
     ];
   }
 

@@ -124,4 +124,23 @@ describe(`pulumi-postmark installed from npm pack into another project on @pulum
     expect(await admin().servers()).toEqual([]);
     expect(await test.exportState()).not.toContain(accountToken);
   });
+
+  it("ships the postmark provider plugin as the pulumi-resource-postmark bin: on PATH, it serves a YAML program", async () => {
+    const yaml = await createTestStack({
+      yaml: "resources:\n  billing:\n    type: postmark:index:Server\n    properties:\n      name: From YAML\n",
+      postmarkPlugin: "installed",
+      secretConfig: { "postmark:accountToken": accountToken },
+      env: { POSTMARK_API_URL: emulator.url, PATH: `${path.join(consumerDir, "node_modules", ".bin")}:${process.env.PATH}` },
+    });
+    try {
+      const up = await yaml.stack.up();
+      // Pulumi says where it found the plugin.
+      expect(up.stdout).toContain(`using pulumi-resource-postmark from $PATH at ${path.join(consumerDir, "node_modules", ".bin", "pulumi-resource-postmark")}`);
+      expect((await admin().servers()).map((s) => s.Name)).toEqual(["From YAML"]);
+      await yaml.stack.destroy();
+      expect(await admin().servers()).toEqual([]);
+    } finally {
+      await yaml.cleanup();
+    }
+  });
 });

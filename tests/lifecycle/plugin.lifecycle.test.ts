@@ -71,6 +71,10 @@ const declare = (resources: Resources) =>
   );
 
 const calls = async (of: EmulatorAdmin = admin) => (await of.requests()).map((r) => `${r.method} ${r.path.split("?")[0]}`);
+/** A phase's calls to compare with another stack's: IDs made alike, order left out (independent resources run in parallel). */
+const comparable = (log: string[]) => log.map((call) => call.replace(/\/\d+/g, "/#")).sort();
+/** The calls of each phase through the plugin, to compare with the dynamic resources'. */
+const pluginCalls: Record<string, string[]> = {};
 const clear = async () => Promise.all([admin.clearRequests(), otherAdmin.clearRequests()]);
 const billing = async () => (await admin.servers()).find((s) => s.Name === "Plugin Billing")!;
 
@@ -112,9 +116,10 @@ afterAll(async () => {
 });
 
 describe("a YAML program through the postmark plugin", () => {
-  it("up creates the environment, in two accounts, with the minimum of calls", async () => {
+  it("up creates the environment, in two accounts (its calls are compared with the dynamic resources' below)", async () => {
     declare(environment());
     const up = await test.stack.up();
+    pluginCalls.create = comparable(await calls());
     expect(up.summary.resourceChanges).toEqual({ create: postmarkObjects + 2 }); // the stack and the explicit provider
     const server = await billing();
     expect((await admin.webhooks(server.ID)).find((w) => w.Url.endsWith("/opens"))).toMatchObject({
@@ -159,6 +164,7 @@ describe("a YAML program through the postmark plugin", () => {
     expect(preview.changeSummary).toMatchObject({ update: 2 });
     expect(preview.stdout).toMatch(/color\s*:\s*"Red" => "Blue"/);
     await test.stack.up();
+    pluginCalls.handEdits = comparable(await calls());
     expect((await calls()).filter((c) => !c.startsWith("GET")).sort()).toEqual([`PUT /servers/${server.ID}`, "PATCH /message-streams/newsletters"].sort());
     expect((await billing()).Color).toBe("blue"); // Postmark keeps colors in lower case
     expect((await admin.streams(server.ID)).find((s) => s.ID === "newsletters")!.Name).toBe("Newsletters");
@@ -219,12 +225,65 @@ describe("a YAML program through the postmark plugin", () => {
   });
 
   it("destroy removes everything from both accounts", async () => {
+    await clear();
     const destroy = await test.stack.destroy();
+    pluginCalls.destroy = comparable(await calls());
     expect(destroy.summary.resourceChanges).toEqual({ delete: postmarkObjects + 2 });
     expect(destroy.stdout).toMatch(/Message stream "newsletters" of server \d+ archived/);
     expect(await admin.servers()).toEqual([]);
     expect(await otherAdmin.servers()).toEqual([]);
     await expectNoPlaintextSecrets();
+  });
+});
+
+describe("the same environment through the dynamic resources", () => {
+  /** The environment above, but for the second account's server (dynamic resources have no explicit providers). */
+  const program = `
+const pulumi = require("@pulumi/pulumi");
+const p = require("pulumi-postmark");
+const config = new pulumi.Config();
+const billing = new p.PostmarkServer("billing", { name: "Plugin Billing", color: "Blue", deliveryType: "Live", trackOpens: true });
+const serverId = billing.serverId;
+const news = new p.PostmarkMessageStream("news", { serverId, streamId: "newsletters", name: "Newsletters", messageStreamType: "Broadcasts" });
+new p.PostmarkWebhook("opens", {
+  serverId,
+  messageStream: news.streamId,
+  url: "https://hooks.example.com/opens",
+  triggers: { open: { enabled: true, postFirstOpenOnly: true } },
+  httpAuth: { username: "postmark", password: config.requireSecret("hookPassword") },
+});
+new p.PostmarkWebhook("bounces", {
+  serverId,
+  url: "https://hooks.example.com/bounces",
+  triggers: { bounce: { enabled: true } },
+  httpHeaders: [{ name: "X-Hook", value: config.requireSecret("headerValue") }],
+});
+const base = new p.PostmarkTemplate("base", { serverId, name: "Base", alias: "base", templateType: "Layout", htmlBody: "<main>{{{@content}}}</main>" });
+new p.PostmarkTemplate("welcome", { serverId, name: "Welcome", alias: "welcome", subject: "Hi {{name}}", textBody: "Hello {{name}}", layoutTemplate: base.alias });
+new p.PostmarkInboundRule("junk", { serverId, rule: "junk.example.com" });
+`;
+
+  it("makes the same API calls in each phase as the plugin", async () => {
+    const twin = await startEmulator({ token: accountToken, seed: 41 });
+    const twinAdmin = new EmulatorAdmin(twin.url);
+    const dynamic = await createTestStack({ program, env: { POSTMARK_API_URL: twin.url }, secretConfig: { "postmark:accountToken": accountToken, ...secrets } });
+    try {
+      await dynamic.stack.up();
+      expect(comparable(await calls(twinAdmin))).toEqual(pluginCalls.create);
+      const server = (await twinAdmin.servers())[0];
+      await twinAdmin.editByHand(server.ID, { Color: "red" });
+      await twinAdmin.editStreamByHand(server.ID, "newsletters", { Name: "Renamed by hand" });
+      await dynamic.stack.refresh();
+      await twinAdmin.clearRequests();
+      await dynamic.stack.up();
+      expect(comparable(await calls(twinAdmin))).toEqual(pluginCalls.handEdits);
+      await twinAdmin.clearRequests();
+      await dynamic.stack.destroy();
+      expect(comparable(await calls(twinAdmin))).toEqual(pluginCalls.destroy);
+    } finally {
+      await dynamic.cleanup();
+      await twin.stop();
+    }
   });
 });
 

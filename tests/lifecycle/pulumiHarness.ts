@@ -40,6 +40,12 @@ export interface TestStackOptions {
   program?: string;
   /** ...or a YAML program's resources, outputs and variables (a YAML project using the postmark plugin is made around it)... */
   yaml?: string;
+  /**
+   * For a YAML project: the directory its `plugins.providers` names for the postmark plugin (default: this repo's build,
+   * postmarkPluginDir()), or "installed" for none, so that the engine finds the plugin as a user's would (PATH, or
+   * `pulumi plugin install`).
+   */
+  postmarkPlugin?: string;
   /** ...or an existing Pulumi project (e.g. an example) to copy, with its Pulumi.<stack>.yaml files. */
   projectDir?: string;
   /** The paths in projectDir to copy (default: all but node_modules). */
@@ -67,9 +73,10 @@ export interface TestStack {
   cli(args: string[]): string;
   /**
    * Runs the CLI as a CI job would and reports how it ended instead of throwing. Asynchronous, so an
-   * emulator in this process keeps answering while the CLI runs. `env` adds to the stack's environment.
+   * emulator in this process keeps answering while the CLI runs. `env` adds to the stack's environment; `--stack` is
+   * added unless `stack` is false (for commands that take none, like `pulumi plugin`).
    */
-  runCli(args: string[], env?: Record<string, string>): Promise<CliRun>;
+  runCli(args: string[], env?: Record<string, string>, stack?: boolean): Promise<CliRun>;
   /**
    * Runs another program in the project's folder with the stack's environment (the backend, the CLI on PATH), as a
    * user runs a command beside Pulumi (`node <bin> scan ...`); `env` adds to it.
@@ -94,7 +101,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
   else fs.mkdirSync(stateDir);
   fs.symlinkSync(options.nodeModules ?? path.join(repoRoot, "node_modules"), path.join(workDir, "node_modules"), "dir");
   const setProgram = (program: string) => fs.writeFileSync(path.join(workDir, "index.js"), program);
-  const setYaml = (body: string) => fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), yamlProject(body));
+  const setYaml = (body: string) => fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), yamlProject(body, options.postmarkPlugin ?? postmarkPluginDir()));
   if (options.yaml !== undefined) {
     setYaml(options.yaml);
   } else if (options.projectDir) {
@@ -143,7 +150,8 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
       child.on("error", reject);
       child.on("close", (exitCode) => resolve({ exitCode, stdout, stderr }));
     });
-  const runCli = (args: string[], env: Record<string, string> = {}) => run(path.join(bin, "pulumi"), [...args, "--stack", stackName], env);
+  const runCli = (args: string[], env: Record<string, string> = {}, withStack = true) =>
+    run(path.join(bin, "pulumi"), [...args, ...(withStack ? ["--stack", stackName] : [])], env);
   for (const [key, value] of Object.entries(options.config ?? {})) await stack.setConfig(key, { value });
   for (const [key, value] of Object.entries(options.secretConfig ?? {})) await stack.setConfig(key, { value, secret: true });
 
@@ -181,9 +189,11 @@ export function postmarkPluginDir(): string {
   return pluginDir;
 }
 
-/** A YAML project around a program's body, its postmark plugin the one this repo builds. */
-const yamlProject = (body: string) =>
-  `name: lifecycle\nruntime: yaml\nplugins:\n  providers:\n    - name: postmark\n      path: ${postmarkPluginDir()}\n${body}`;
+/** A YAML project around a program's body, its postmark plugin the one in `pluginDir` (or, "installed", found by the engine). */
+const yamlProject = (body: string, pluginDir: string) =>
+  `name: lifecycle\nruntime: yaml\n` +
+  (pluginDir === "installed" ? "" : `plugins:\n  providers:\n    - name: postmark\n      path: ${pluginDir}\n`) +
+  body;
 
 /**
  * The Automation API runs `<root>/bin/pulumi`. A CLI found on PATH may live in a directory with another
