@@ -61,6 +61,11 @@ export interface ResourceDeclaration {
    * after each write, so that the outputs are what a refresh would find.
    */
   readonly readAfterWrite?: boolean;
+  /**
+   * Postmark's list of these gives a summary of each (a template without its bodies, a domain without its DNS
+   * fields): whoever needs the whole objects (a scan of the account) reads each one with the read endpoint.
+   */
+  readonly listedAsSummaries?: boolean;
   /** For the reference docs, where the endpoints do not say it all: what `pulumi destroy` does (a stream is archived, not deleted). */
   readonly destroyDescription?: string;
   /** Inputs that steer the provider itself (e.g. validate before writing): checked like fields, never sent to Postmark, never diffed. */
@@ -121,7 +126,15 @@ export interface ResourceHooks {
    * or undefined to create as usual.
    */
   existingInsteadOfCreate?(context: ResourceContext, news: Values): Promise<ApiObject | undefined>;
-  /** Lost-create recovery: every object of the scope (one listing per run), and those the create would have made. */
+  /**
+   * An object Postmark makes by itself with its scope and that is still as Postmark made it (a server's default stream,
+   * untouched): a program has no need to declare it, so a scan of the account leaves it out.
+   */
+  madeByPostmark?(object: ApiObject): boolean;
+  /**
+   * Lost-create recovery: every object of the scope (one listing per run; also what a scan of the account lists: archived
+   * streams included, summaries where `listedAsSummaries`), and those the create would have made.
+   */
   recovery?: {
     listAll(context: ResourceContext): Promise<ApiObject[]>;
     findSame(context: ResourceContext, news: Values): Promise<ApiObject[]>;

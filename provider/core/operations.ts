@@ -268,8 +268,11 @@ export class ResourceOperations {
     return editBody(changes, olds, always);
   }
 
-  /** The token and scope of one resource: the account's, or its server's (given, or found with the account token). */
-  private async context(values: Values): Promise<ResourceContext> {
+  /**
+   * The token and scope of one resource: the account's, or its server's (given, or found with the account token). Also
+   * how a command reads a scope (the scan of an account: `context({ serverId })`).
+   */
+  async context(values: Values): Promise<ResourceContext> {
     const { declaration } = this;
     const client = this.client();
     let auth = accountAuth;

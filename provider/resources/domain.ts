@@ -163,6 +163,7 @@ export const domainDeclaration: ResourceDeclaration = {
     update: { method: "PUT", path: "/domains/{id}" },
     delete: { method: "DELETE", path: "/domains/{id}" },
   },
+  listedAsSummaries: true,
   isNotFound: (error) => error.errorCode === 510,
   label: (values) => String(values.name),
   hooks: {

@@ -28,6 +28,18 @@ const streamIdRule = (id: string): string | undefined => {
   return undefined;
 };
 
+/**
+ * The name Postmark gives each default stream (the emulator's reading; uncertain for Postmark): a default stream still
+ * so named, with no description and its type's unsubscribe handling, is as Postmark made it. One named otherwise is
+ * simply declared by a scan, which changes nothing.
+ */
+const defaultStreamNames: Record<string, string> = {
+  outbound: "Default Transactional Stream",
+  inbound: "Default Inbound Stream",
+  broadcast: "Default Broadcast Stream",
+};
+const defaultHandling = (type: unknown) => (type === "Broadcasts" ? "Postmark" : "None");
+
 const streamPath = "/message-streams/{id}";
 const isDefaultStream = (id: unknown) => typeof id === "string" && id in defaultStreamTypes;
 const notFound = (error: PostmarkApiError) => error.errorCode === 1226 || error.status === 404;
@@ -158,6 +170,11 @@ export const messageStreamDeclaration: ResourceDeclaration = {
       }
       return failures;
     },
+    madeByPostmark: (stream) =>
+      isDefaultStream(stream.ID) &&
+      stream.Name === defaultStreamNames[stream.ID as string] &&
+      !stream.Description &&
+      (stream.SubscriptionManagementConfiguration as Values | undefined)?.UnsubscribeHandlingType === defaultHandling(stream.MessageStreamType),
     // The default streams exist with the server: declaring one manages it (unarchiving a default broadcast stream).
     async existingInsteadOfCreate(context, news) {
       if (!isDefaultStream(news.streamId)) return undefined;

@@ -118,6 +118,7 @@ export const senderSignatureDeclaration: ResourceDeclaration = {
     update: { method: "PUT", path: "/senders/{id}" },
     delete: { method: "DELETE", path: "/senders/{id}" },
   },
+  listedAsSummaries: true,
   // ErrorCode 501, as HTTP 422 (the published error list) or 404 (Postmark's newer pages).
   isNotFound: (error) => error.errorCode === 501,
   label: (values) => String(values.fromEmail),

@@ -53,6 +53,7 @@ export const webhookDeclaration: ResourceDeclaration = {
       type: "string",
       default: "outbound",
       replaceOnChange: true,
+      references: { kind: "PostmarkMessageStream", property: "streamId" },
       description: "The ID of the message stream whose events are sent (not an Inbound stream). Default: outbound. Changing it replaces the webhook.",
     },
     {
@@ -62,7 +63,7 @@ export const webhookDeclaration: ResourceDeclaration = {
       secret: true,
       fields: [
         { input: "username", api: "Username", type: "string", required: true, description: "The basic-auth user name." },
-        { input: "password", api: "Password", type: "string", required: true, description: "The basic-auth password." },
+        { input: "password", api: "Password", type: "string", required: true, secret: true, description: "The basic-auth password." },
       ],
       description: "Basic auth Postmark sends with each request. Secret (Postmark returns the password in clear).",
     },
@@ -74,7 +75,7 @@ export const webhookDeclaration: ResourceDeclaration = {
       default: [],
       fields: [
         { input: "name", api: "Name", type: "string", required: true, description: "The header's name." },
-        { input: "value", api: "Value", type: "string", required: true, description: "The header's value." },
+        { input: "value", api: "Value", type: "string", required: true, secret: true, description: "The header's value." },
       ],
       rule: (headers: unknown[]) => (headers.length > 30 ? "Postmark allows at most 30 headers" : undefined),
       description: "Headers Postmark sends with each request (at most 30). Secret. Removing it clears them.",

@@ -86,6 +86,11 @@ export interface TestStack {
   backendDir: string;
   /** The environment the CLI runs with (PATH with the CLI, backend, passphrase, the stack's env), for other commands run on the stack. */
   env: Record<string, string>;
+  /**
+   * Runs another program in the project's folder with the stack's environment (the backend, the CLI on PATH), as a
+   * user runs a command beside Pulumi (`node <bin> scan ...`); `env` adds to it.
+   */
+  run(file: string, args: string[], env?: Record<string, string>): Promise<CliRun>;
   setProgram(program: string): void;
   /** Replaces a YAML project's program (its resources, outputs and variables). */
   setYaml(body: string): void;
@@ -155,9 +160,8 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
       encoding: "utf8",
       maxBuffer: 64 * 1024 * 1024,
     });
-  const spawnCli = (args: string[], env: Record<string, string>, detached: boolean, withStack = true) => {
-    const stackArgs = withStack ? ["--stack", stackName] : [];
-    const child = spawn(path.join(bin, "pulumi"), [...args, ...stackArgs], { cwd: workDir, env: { ...process.env, ...envVars, ...env }, detached });
+  const spawnProcess = (file: string, args: string[], env: Record<string, string>, detached: boolean) => {
+    const child = spawn(file, args, { cwd: workDir, env: { ...process.env, ...envVars, ...env }, detached });
     const done = new Promise<CliRun>((resolve, reject) => {
       let stdout = "";
       let stderr = "";
@@ -168,6 +172,9 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     });
     return { child, done };
   };
+  const run = (file: string, args: string[], env: Record<string, string> = {}) => spawnProcess(file, args, env, false).done;
+  const spawnCli = (args: string[], env: Record<string, string>, detached: boolean, withStack = true) =>
+    spawnProcess(path.join(bin, "pulumi"), [...args, ...(withStack ? ["--stack", stackName] : [])], env, detached);
   const runCli = (args: string[], env: Record<string, string> = {}, withStack = true) => spawnCli(args, env, false, withStack).done;
   const startKillableCli = (args: string[], env: Record<string, string> = {}): KillableCli => {
     const { child, done } = spawnCli(args, env, true);
@@ -196,6 +203,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     startKillableCli,
     backendDir: stateDir,
     env: envVars,
+    run,
     // Not stack.exportStack(): the Automation API exports with --show-secrets.
     exportState: async () => cli(["stack", "export"]),
     rawBackendFiles: () => readTree(stateDir),
