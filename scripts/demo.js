@@ -102,28 +102,31 @@ async function runDemo({ write, afterStep = async () => undefined } = {}) {
   const apiCalls = async (filter = () => true) => (await admin("GET", "requests")).filter(filter).map((r) => `${r.method} ${r.path.split("?")[0]}`);
   /** What a DNS provider does for the program: publishes each new domain's DKIM TXT and Return-Path CNAME, here in the emulator's DNS. */
   const publishingDns = async (running) => {
-    const published = new Set();
+    // Said once Pulumi is done: a line printed in the middle would break its display in a terminal.
+    const published = new Map();
     let finished = false;
     const publish = async () => {
       for (const domain of await admin("GET", "domains")) {
         if (published.has(domain.ID)) continue;
         await admin("PUT", `domains/${domain.ID}/dns`, { dkim: true, returnPath: true });
-        published.add(domain.ID);
-        say(`(the demo, as your DNS provider: TXT ${domain.DKIMPendingHost || domain.DKIMHost} and CNAME ${domain.ReturnPathDomain} published)`);
+        published.set(domain.ID, `TXT ${domain.DKIMPendingHost || domain.DKIMHost} and CNAME ${domain.ReturnPathDomain}`);
       }
     };
+    let failure;
     const watching = (async () => {
       while (!finished) {
         await publish();
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-    })();
+    })().catch((e) => (failure = e)); // kept for after `up`, so that it never goes unhandled meanwhile
     try {
       await running;
     } finally {
       finished = true;
       await watching;
     }
+    if (failure) throw failure;
+    for (const records of published.values()) say(`The demo published ${records} in the emulator's DNS while up ran, as your DNS provider would.`);
   };
   const showPostmark = async () => {
     for (const server of await admin("GET", "servers")) {
