@@ -214,18 +214,21 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
   };
 }
 
-let pluginDir: string | undefined;
+const pluginDirs = new Map<string, string>();
 
 /**
- * A directory holding `pulumi-resource-postmark`, the postmark provider plugin as this repo builds it (dist/), for a
- * project's `plugins.providers` to name: the engine runs it as it runs an installed plugin.
+ * A directory holding `pulumi-resource-postmark`, the postmark provider plugin as this repo builds it (dist/), or as
+ * another copy of the package at `packageRoot` holds it, for a project's `plugins.providers` to name: the engine runs it
+ * as it runs an installed plugin.
  */
-export function postmarkPluginDir(): string {
+export function postmarkPluginDir(packageRoot = repoRoot): string {
+  let pluginDir = pluginDirs.get(packageRoot);
   if (!pluginDir) {
-    pluginDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-postmark-plugin-"));
-    const main = path.join(repoRoot, "dist", "provider", "plugin", "main.js");
-    fs.writeFileSync(path.join(pluginDir, "pulumi-resource-postmark"), `#!/bin/sh\nexec node ${JSON.stringify(main)} "$@"\n`, { mode: 0o755 });
-    process.on("exit", () => fs.rmSync(pluginDir!, { recursive: true, force: true }));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-postmark-plugin-"));
+    const main = path.join(packageRoot, "dist", "provider", "plugin", "main.js");
+    fs.writeFileSync(path.join(dir, "pulumi-resource-postmark"), `#!/bin/sh\nexec node ${JSON.stringify(main)} "$@"\n`, { mode: 0o755 });
+    process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+    pluginDirs.set(packageRoot, (pluginDir = dir));
   }
   return pluginDir;
 }
