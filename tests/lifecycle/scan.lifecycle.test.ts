@@ -2,7 +2,8 @@
  * `pulumi-postmark scan` as a user runs it (the built bin), on an account built by hand in the emulator, then the
  * written TypeScript program through the real Pulumi CLI: the first preview shows only adoptions, the first up makes
  * no write call, refresh and preview then show no changes, and a hand edit is found by refresh as usual. Also: a
- * selection of servers writes only theirs, and no token or secret is in plaintext in any file the scan writes.
+ * selection of servers writes only theirs, no token or secret is in plaintext in any file the scan writes, and its
+ * import file brings the account into a YAML program through the postmark plugin.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -137,5 +138,30 @@ describe("scan, then the written program through the Pulumi CLI", () => {
     expect(program).not.toContain("new PostmarkDomain(");
     expect(run.stdout).toContain("2 secrets to set before `pulumi preview`");
     expect(run.stdout).toMatch(/pulumi config set --secret billingProd\w+Password/);
+  });
+});
+
+describe("the scan's import file through the postmark plugin (programs in other languages)", () => {
+  it("pulumi import --file of import.json brings every object into a YAML program, whose preview then shows no changes and makes no write call", async () => {
+    const yamlStack = await createTestStack({
+      yaml: "resources: {}\n",
+      stackName: "yaml",
+      config: { "postmark:apiUrl": emulator.url, "postmark:retryBaseDelayMs": "10" },
+      secretConfig: { "postmark:accountToken": accountToken },
+    });
+    try {
+      await admin.clearRequests();
+      const importFile = path.join(test.workDir, "postmark", "import.json");
+      const imported = await yamlStack.runCli(["import", "--file", importFile, "--out", "imported.yaml", "--yes", "--protect=false", "--non-interactive"]);
+      expect(imported.stderr).toBe("");
+      expect(imported.exitCode).toBe(0);
+      yamlStack.setYaml(fs.readFileSync(path.join(yamlStack.workDir, "imported.yaml"), "utf8"));
+      const preview = await yamlStack.runCli(["preview", "--json"]);
+      expect(preview.exitCode).toBe(0);
+      expect(JSON.parse(preview.stdout).changeSummary).toEqual({ same: declared + 1 });
+      expect(await writeCalls()).toEqual([]);
+    } finally {
+      await yamlStack.cleanup();
+    }
   });
 });
