@@ -15,6 +15,7 @@ const usage = `Usage: postmark-emulator [options]
   --state-file FILE        keep servers, streams and webhooks in FILE across restarts (default: in memory)
   --delete-disabled        DELETE /servers/{id} answers 422 ErrorCode 604, like an account without delete access
   --latency-ms N           milliseconds added to every API request (default 0)
+  --answer-delay-ms N      milliseconds between doing a write and answering it (default 0)
   --faults LIST            e.g. 429:0.2,500:0.05,503:0.05,reset:0.05,lost-create:0.1
   --seed N                 seed of the fault PRNG (default 1)
   --retry-after-rate R     share of 429 answers with Retry-After, 0 to 1 (default 0.5)
@@ -25,6 +26,7 @@ const usage = `Usage: postmark-emulator [options]
 /** Flags that map onto settings, by the setting's name. */
 const settingFlags: Record<string, { setting: keyof EmulatorSettings; numeric?: boolean }> = {
   "latency-ms": { setting: "latencyMs", numeric: true },
+  "answer-delay-ms": { setting: "answerDelayMs", numeric: true },
   faults: { setting: "faults" },
   seed: { setting: "seed", numeric: true },
   "retry-after-rate": { setting: "retryAfterRate", numeric: true },

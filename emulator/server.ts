@@ -41,6 +41,8 @@ export interface EmulatorOptions {
   deleteDisabled?: boolean;
   /** Added to every API request. */
   latencyMs?: number;
+  /** Added between doing a write and answering it (see EmulatorSettings). */
+  answerDelayMs?: number;
   /** e.g. "429:0.2,500:0.05,503:0.05,reset:0.05,lost-create:0.1". */
   faults?: string | FaultRates;
   /** Seed of the fault PRNG (deterministic runs); default 1. */
@@ -61,6 +63,9 @@ export interface RunningEmulator {
 }
 
 export const defaultToken = "emulator-account-token";
+
+/** Requests that change something, which `answerDelayMs` answers late. */
+const writeMethods = ["POST", "PUT", "PATCH", "DELETE"];
 
 /** A route of a module, ready to match. */
 interface CompiledRoute {
@@ -138,6 +143,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return finish(0);
     }
     const answer = injected ?? (await answerApi(req, url, found, params));
+    if (settings.answerDelayMs > 0 && writeMethods.includes(req.method ?? "")) await new Promise((resolve) => setTimeout(resolve, settings.answerDelayMs));
     if (entry.fault === "lost-create") {
       // The work is done (the resource exists) but the client never learns it.
       req.socket.destroy();

@@ -9,6 +9,12 @@ export interface EmulatorSettings {
   faults: FaultRates;
   /** Milliseconds added to every API request. */
   latencyMs: number;
+  /**
+   * Milliseconds between doing a write (POST, PUT, PATCH, DELETE) and answering it: the change is made, and seen by every
+   * later request, before its client hears of it. The window in which a client killed mid-request leaves behind an
+   * object it never learned of (or a delete it never saw done).
+   */
+  answerDelayMs: number;
   /** DELETE answers 422 ErrorCode 604, like an account without delete access. */
   deleteDisabled: boolean;
   /** Seed of the fault PRNG; a new seed restarts the sequence. */
@@ -34,6 +40,7 @@ export interface EmulatorSettings {
 export const defaultSettings: EmulatorSettings = {
   faults: {},
   latencyMs: 0,
+  answerDelayMs: 0,
   deleteDisabled: false,
   seed: 1,
   retryAfterRate: 0.5,
@@ -72,6 +79,7 @@ const settingChecks: { [K in keyof EmulatorSettings]: (value: unknown) => Emulat
     }
   },
   latencyMs: (value) => (wholeNumber(value) ? (value as number) : { expected: "a whole number of milliseconds (0 or more)" }),
+  answerDelayMs: (value) => (wholeNumber(value) ? (value as number) : { expected: "a whole number of milliseconds (0 or more)" }),
   deleteDisabled: (value) => (typeof value === "boolean" ? value : { expected: "true or false" }),
   seed: (value) => (Number.isInteger(value) ? (value as number) : { expected: "an integer" }),
   retryAfterRate: (value) => (typeof value === "number" && value >= 0 && value <= 1 ? value : { expected: "a number from 0 to 1" }),

@@ -1,9 +1,11 @@
 /**
- * `npm run bench` (issues 6 and 10): how long pulumi up, preview, refresh, an update and destroy take against the
+ * `npm run bench` (issues 6, 10 and 18): how long pulumi up, preview, refresh, an update and destroy take against the
  * local emulator, for two stacks: N PostmarkServers, and N servers each with a Broadcasts message stream and two
- * webhooks. For each phase: the API calls made against the fewest that can do it, the wall time set next to the
- * same phase for the same number of do-nothing dynamic resources wired the same way (the engine's floor, which no
- * provider can beat), what each kind of resource costs in state and how much memory the provider process needs.
+ * webhooks. Each stack is run two ways (paths): the dynamic resources from a JavaScript program, and the same resources
+ * from a YAML program through the postmark plugin. For each phase and path: the API calls made against the fewest that
+ * can do it, the wall time set next to the same phase for the same number of do-nothing dynamic resources wired the
+ * same way (the engine's floor, which no provider can beat), what each kind of resource costs in state and how much
+ * memory the provider process needs.
  */
 import { execFileSync } from "child_process";
 import { setMaxListeners } from "events";
@@ -13,7 +15,7 @@ import * as path from "path";
 import { LocalWorkspace, OpMap, Stack } from "@pulumi/pulumi/automation";
 import { startEmulator } from "../emulator/server";
 import { EmulatorAdmin, LoggedRequest } from "../tests/support/emulatorAdmin";
-import { createTestStack, pulumiBinDir, TestStack, TestStackOptions } from "../tests/lifecycle/pulumiHarness";
+import { createTestStack, postmarkPluginDir, pulumiBinDir, TestStack, TestStackOptions } from "../tests/lifecycle/pulumiHarness";
 
 /** What the CLI uses without --parallel (GOMAXPROCS * 4); passed explicitly, so the report states what ran. */
 const defaultParallel = 4 * os.availableParallelism();
@@ -21,19 +23,28 @@ const defaultParallel = 4 * os.availableParallelism();
 type ScenarioName = "servers" | "environment";
 type PhaseName = "create" | "preview" | "refresh" | "update" | "destroy";
 const phaseNames: PhaseName[] = ["create", "preview", "refresh", "update", "destroy"];
+/** The two ways to Postmark the bench can take (`--paths`). */
+type PostmarkPath = "dynamic" | "plugin";
+const postmarkPaths: PostmarkPath[] = ["dynamic", "plugin"];
+/** Every stack of a scenario: the floor, and the Postmark paths benched. */
+type PathName = "floor" | PostmarkPath;
 
-const usage = `Usage: npm run bench -- [--n N] [--scenario S] [--latency-ms M] [--parallel P] [--preview-runs R] [--node-modules DIR] [--cpu-prof DIR] [--json]
+const usage = `Usage: npm run bench -- [--n N] [--scenario S] [--paths P] [--latency-ms M] [--parallel P] [--preview-runs R] [--node-modules DIR] [--cpu-prof DIR] [--json]
 
 Times five phases through the real Pulumi CLI against a local Postmark emulator: up (create), a preview with
 no changes, refresh, up (one field changed on every resource) and destroy, for two stacks:
   servers       N PostmarkServers
   environment   N PostmarkServers, each with a Broadcasts PostmarkMessageStream and two PostmarkWebhooks
                 (one on the stream, one on outbound): 4 N resources
+each run two ways (paths), with the same names and values:
+  dynamic       the dynamic resources (new PostmarkServer(...)), from a JavaScript program
+  plugin        the postmark provider plugin (postmark:index:Server, ...), from a YAML program
 Each phase is set next to the same phase for as many do-nothing dynamic resources, wired the same way (the
 engine's floor), and its API calls next to the fewest that can do it.
 
   --n N            servers in each stack, 1 to 1000 (default 50; the emulator logs the last 10000 calls)
   --scenario S     servers, environment or all (default all)
+  --paths P        dynamic, plugin or both, comma-separated (default dynamic,plugin)
   --latency-ms M   milliseconds the emulator adds to every request, 0 to 60000 (default 50)
   --parallel P     Pulumi's --parallel for every phase, 1 to 1000 (default: the CLI's own,
                    4 per core: ${defaultParallel} here)
@@ -42,8 +53,8 @@ engine's floor), and its API calls next to the fewest that can do it.
   --node-modules DIR
                    run the stacks against this node_modules instead of the repo's (e.g. one whose
                    pulumi-postmark is an older build, for before and after figures)
-  --cpu-prof DIR   after each timed no-op preview, run one more with the Node.js processes (the program
-                   and the dynamic provider) profiled, write the profiles to DIR and print where the time goes
+  --cpu-prof DIR   after each timed no-op preview, run one more with the Node.js processes (the program,
+                   the dynamic provider, the plugin) profiled, write the profiles to DIR and print where the time goes
   --json           print the figures as one JSON object on stdout, progress on stderr
                    (through npm: \`npm run -s bench -- --json\`, so npm's banner stays off stdout)
   --help           print this text
@@ -54,6 +65,7 @@ The provider keeps POSTMARK_MAX_CONCURRENT_REQUESTS from the environment, else i
 interface BenchOptions {
   n: number;
   scenarios: ScenarioName[];
+  paths: PostmarkPath[];
   latencyMs: number;
   parallel: number;
   cpuProfileDir?: string;
@@ -72,7 +84,15 @@ const numericFlags: Record<string, { option: "n" | "latencyMs" | "parallel" | "p
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): BenchOptions | "help" {
-  const options: BenchOptions = { n: 50, scenarios: ["servers", "environment"], latencyMs: 50, parallel: defaultParallel, previewRuns: 3, json: false };
+  const options: BenchOptions = {
+    n: 50,
+    scenarios: ["servers", "environment"],
+    paths: postmarkPaths,
+    latencyMs: 50,
+    parallel: defaultParallel,
+    previewRuns: 3,
+    json: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--help" || arg === "-h") return "help";
@@ -92,6 +112,15 @@ function parseArgs(argv: string[]): BenchOptions | "help" {
       if (value === "all") options.scenarios = ["servers", "environment"];
       else if (value === "servers" || value === "environment") options.scenarios = [value];
       else throw new UsageError(`--scenario is ${JSON.stringify(value)}; it must be servers, environment or all`);
+      continue;
+    }
+    if (flag === "--paths") {
+      const value = valueOf();
+      const named = value.split(",");
+      if (named.some((name) => !postmarkPaths.includes(name as PostmarkPath))) {
+        throw new UsageError(`--paths is ${JSON.stringify(value)}; it must name dynamic, plugin or both, comma-separated`);
+      }
+      options.paths = postmarkPaths.filter((name) => named.includes(name));
       continue;
     }
     if (flag === "--cpu-prof") {
@@ -114,6 +143,10 @@ function parseArgs(argv: string[]): BenchOptions | "help" {
     }
     options[spec.option] = number;
   }
+  const pluginMain = path.join(packageRoot(options.nodeModules), benchPaths.plugin.providerScript);
+  if (options.paths.includes("plugin") && !fs.existsSync(pluginMain)) {
+    throw new UsageError(`${pluginMain} is missing: that build of pulumi-postmark has no plugin (bench it with --paths dynamic)`);
+  }
   return options;
 }
 
@@ -123,19 +156,63 @@ interface MinimumCall {
   what: string;
 }
 
+/** YAML resources by name (JSON is YAML), as a program's `resources:` holds them. */
+type YamlResources = Record<string, { type: string; properties: Record<string, unknown> }>;
+
 /**
- * A stack to bench: its program, the do-nothing program wired the same way (the floor), and the fewest API calls
- * each phase can make. Every program reads `count` and `updated` from stack config, so one list of phases drives all.
+ * A stack's program: JavaScript that reads `count` and `updated` from stack config, or the YAML resources of server
+ * `i`, from which the YAML program is written out for N servers and rewritten for the update (YAML has neither loops
+ * nor conditionals).
+ */
+type BenchProgram = { javascript: string } | { yaml: (i: number, updated: boolean) => YamlResources };
+
+/**
+ * A stack to bench: the do-nothing program wired the same way (the floor), the program of each path (the same
+ * resources, names and values), and the fewest API calls each phase can make, whichever the path.
  */
 interface Scenario {
   name: ScenarioName;
   /** For progress and the report, e.g. "50 PostmarkServers". */
   label(n: number): string;
   resourcesPerServer: number;
-  program: string;
-  floorProgram: string;
+  programs: Record<PathName, BenchProgram>;
   minimum: Record<PhaseName, (n: number) => MinimumCall[]>;
 }
+
+/** How the engine reaches each path's provider: the process to watch, and what its resources' types are. */
+interface BenchPath {
+  /** What the provider process runs (its argv[1]), to find it in /proc and in CPU profiles. */
+  providerScript: string;
+  /** The report's name for a resource type of this path ("PostmarkServer"), undefined for any other type. */
+  kindOf(type: string): string | undefined;
+  /** For the report, e.g. "do-nothing dynamic resources". */
+  description: string;
+}
+
+const dynamicProviderCommand = "@pulumi/pulumi/cmd/dynamic-provider";
+
+const benchPaths: Record<PathName, BenchPath> = {
+  floor: {
+    providerScript: dynamicProviderCommand,
+    kindOf: (type) => (type.endsWith(":Resource") && type.startsWith("pulumi-nodejs:dynamic") ? "DoNothing" : undefined),
+    description: "do-nothing dynamic resources wired the same way (JavaScript)",
+  },
+  dynamic: {
+    providerScript: dynamicProviderCommand,
+    // "pulumi-nodejs:dynamic/postmark:PostmarkServer"
+    kindOf: (type) => /^pulumi-nodejs:dynamic\/postmark:(Postmark\w+)$/.exec(type)?.[1],
+    description: "the dynamic resources (JavaScript)",
+  },
+  plugin: {
+    providerScript: "dist/provider/plugin/main.js",
+    // "postmark:index:Server"
+    kindOf: (type) => {
+      const name = /^postmark:index:(\w+)$/.exec(type)?.[1];
+      return name && `Postmark${name}`;
+    },
+    description: "the postmark plugin (YAML)",
+  },
+};
 
 /** The do-nothing provider both floor programs use: no API, no state beyond the inputs. */
 const doNothingPreamble = `
@@ -161,12 +238,18 @@ const updated = config.requireBoolean("updated");
 const serverListing: MinimumCall = { calls: 1, what: "GET /servers: the servers there before this run's first create (lost-create recovery)" };
 const tokenLookups = (n: number): MinimumCall => ({ calls: n, what: "GET /servers/{id}: each server's token, once per run" });
 
+const yamlServer = (i: number, updated: boolean): YamlResources => ({
+  [`server-${i}`]: { type: "postmark:index:Server", properties: { name: `Bench server ${i}`, color: "Blue", deliveryType: "Sandbox", trackOpens: updated } },
+});
+
 const scenarios: Record<ScenarioName, Scenario> = {
   servers: {
     name: "servers",
     label: (n) => `${n} PostmarkServers`,
     resourcesPerServer: 1,
-    program: `
+    programs: {
+      dynamic: {
+        javascript: `
 const pulumi = require("@pulumi/pulumi");
 const { PostmarkServer } = require("pulumi-postmark");
 const config = new pulumi.Config();
@@ -175,9 +258,14 @@ for (let i = 0; i < config.requireNumber("count"); i++) {
   new PostmarkServer("server-" + i, { name: "Bench server " + i, color: "Blue", deliveryType: "Sandbox", trackOpens: updated });
 }
 `,
-    floorProgram: `${doNothingPreamble}
+      },
+      plugin: { yaml: yamlServer },
+      floor: {
+        javascript: `${doNothingPreamble}
 for (let i = 0; i < config.requireNumber("count"); i++) new DoNothing("server-" + i, { name: "Bench server " + i, updated });
 `,
+      },
+    },
     minimum: {
       create: (n) => [serverListing, { calls: n, what: "POST /servers" }],
       preview: () => [],
@@ -190,7 +278,9 @@ for (let i = 0; i < config.requireNumber("count"); i++) new DoNothing("server-" 
     name: "environment",
     label: (n) => `${n} servers with a stream and 2 webhooks each`,
     resourcesPerServer: 4,
-    program: `
+    programs: {
+      dynamic: {
+        javascript: `
 const pulumi = require("@pulumi/pulumi");
 const { PostmarkServer, PostmarkMessageStream, PostmarkWebhook } = require("pulumi-postmark");
 const config = new pulumi.Config();
@@ -210,7 +300,34 @@ for (let i = 0; i < config.requireNumber("count"); i++) {
   });
 }
 `,
-    floorProgram: `${doNothingPreamble}
+      },
+      plugin: {
+        yaml: (i, updated) => {
+          const serverId = `\${server-${i}.serverId}`;
+          return {
+            ...yamlServer(i, updated),
+            [`news-${i}`]: {
+              type: "postmark:index:MessageStream",
+              properties: { serverId, streamId: "newsletters", name: updated ? "Newsletters (updated)" : "Newsletters", messageStreamType: "Broadcasts" },
+            },
+            [`opens-${i}`]: {
+              type: "postmark:index:Webhook",
+              properties: {
+                serverId,
+                messageStream: `\${news-${i}.streamId}`,
+                url: `https://hooks.example.com/${i}/opens`,
+                triggers: { open: { enabled: true }, click: { enabled: updated } },
+              },
+            },
+            [`bounces-${i}`]: {
+              type: "postmark:index:Webhook",
+              properties: { serverId, url: `https://hooks.example.com/${i}/bounces`, triggers: { bounce: { enabled: true }, delivery: { enabled: updated } } },
+            },
+          };
+        },
+      },
+      floor: {
+        javascript: `${doNothingPreamble}
 for (let i = 0; i < config.requireNumber("count"); i++) {
   const server = new DoNothing("server-" + i, { name: "Bench server " + i, updated });
   const stream = new DoNothing("news-" + i, { name: "news " + i, serverId: server.name, updated });
@@ -218,6 +335,8 @@ for (let i = 0; i < config.requireNumber("count"); i++) {
   new DoNothing("bounces-" + i, { name: "bounces " + i, serverId: server.name, updated });
 }
 `,
+      },
+    },
     minimum: {
       create: (n) => [
         serverListing,
@@ -262,7 +381,7 @@ interface Phase {
   /** The engine's summary when the provider does just its job, for `resources` resources (the stack counts as one more). */
   expectedChanges(resources: number): OpMap;
   /** Untimed setup: the program's new desired state. */
-  prepare?(stack: Stack): Promise<void>;
+  prepare?(benched: BenchStack): Promise<void>;
   run(stack: Stack, options: OperationOptions): Promise<OpMap>;
 }
 
@@ -285,7 +404,7 @@ const phases: Record<PhaseName, Phase> = {
   update: {
     name: "update",
     expectedChanges: (r) => ({ update: r, same: 1 }),
-    prepare: (stack) => stack.setConfig("updated", { value: "true" }),
+    prepare: (benched) => benched.declareUpdated(),
     run: async (stack, options) => (await stack.up(options)).summary.resourceChanges ?? {},
   },
   destroy: {
@@ -295,47 +414,44 @@ const phases: Record<PhaseName, Phase> = {
   },
 };
 
+/** One path's run of one phase. */
 interface PhaseResult {
   /** The median when the phase was timed more than once (the no-op preview). */
   wallMs: number;
   wallMsSamples?: number[];
-  floorWallMsSamples?: number[];
-  calls: number;
-  minCalls: number;
-  /** The calls the minimum is made of. */
-  minimum: MinimumCall[];
-  floorWallMs: number;
-  /** wallMs / floorWallMs. */
-  floorRatio: number;
-  /** CPU time of the CLI and every process it ran (the median, like wallMs), and the floor's. */
+  /** CPU time of the CLI and every process it ran (the median, like wallMs). */
   cpuMs: number;
-  floorCpuMs: number;
-  /** cpuMs / floorCpuMs: steadier than floorRatio on a machine others use. */
+  /** wallMs / the floor's wallMs (1 for the floor). */
+  floorRatio: number;
+  /** cpuMs / the floor's cpuMs: steadier than floorRatio on a machine others use. */
   cpuFloorRatio: number;
+  /** The peak of the phase's provider processes; the floor's is what Node and @pulumi/pulumi take on their own. */
   providerPeakRssMb: number;
-  /** The do-nothing provider's peak in the floor run: what Node and @pulumi/pulumi take on their own. */
-  floorProviderPeakRssMb: number;
-  /** API calls by method, route and status, e.g. "GET /servers/{id} 200". */
+  /** Provider processes the engine started in one run of the phase (a YAML program's run loads the plugin's schema from one more). */
+  providerProcesses: number;
+  /** API calls made (none for the floor), and by method, route and status, e.g. "GET /servers/{id} 200". */
+  calls: number;
   callsByRoute: Record<string, number>;
   changes: OpMap;
-  floorChanges: OpMap;
 }
 
-const dynamicProviderCommand = "@pulumi/pulumi/cmd/dynamic-provider";
-
 /**
- * Peak resident memory of one stack's dynamic provider processes. The engine starts a fresh one for every
- * CLI run, so /proc is polled while a phase runs; VmHWM is the kernel's own high-water mark, so a poll only
- * has to catch the process alive. Processes are told apart by PULUMI_HOME, which the harness sets per stack:
- * other stacks (tests run by others on this machine, the floor) have their own.
+ * Peak resident memory of one stack's provider processes. The engine starts a fresh one for every CLI run, so
+ * /proc is polled while a phase runs; VmHWM is the kernel's own high-water mark, so a poll only has to catch the
+ * process alive. Processes are told apart by PULUMI_HOME, which the harness sets per stack: other stacks (tests run by
+ * others on this machine, the floor, the other path) have their own.
  */
 class ProviderPeakMemory {
   private readonly homeVariable: string;
   private readonly pidsSeen = new Set<number>();
+  private readonly phasePids = new Set<number>();
   private phasePeakKb = 0;
   private timer?: NodeJS.Timeout;
 
-  constructor(workDir: string) {
+  constructor(
+    workDir: string,
+    private readonly providerScript: string,
+  ) {
     this.homeVariable = `PULUMI_HOME=${path.join(workDir, ".pulumi-home")}`;
   }
 
@@ -345,15 +461,16 @@ class ProviderPeakMemory {
 
   startPhase(): void {
     this.phasePeakKb = 0;
+    this.phasePids.clear();
     this.timer = setInterval(() => this.sample(), 100);
   }
 
-  /** The phase's peak in MB. */
-  stopPhase(): number {
+  /** The phase's peak in MB, and how many provider processes it started. */
+  stopPhase(): { peakRssMb: number; processes: number } {
     clearInterval(this.timer);
     this.timer = undefined;
     this.sample();
-    return this.phasePeakKb / 1024;
+    return { peakRssMb: Number((this.phasePeakKb / 1024).toFixed(1)), processes: this.phasePids.size };
   }
 
   private sample(): void {
@@ -362,11 +479,12 @@ class ProviderPeakMemory {
       try {
         // argv[1], the script: the wrapper's `node -e "require.resolve('...dynamic-provider')"` is not it.
         const script = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0")[1] ?? "";
-        if (!script.includes(dynamicProviderCommand)) continue;
+        if (!script.includes(this.providerScript)) continue;
         if (!fs.readFileSync(`/proc/${entry}/environ`, "utf8").split("\0").includes(this.homeVariable)) continue;
         const hwm = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${entry}/status`, "utf8"));
         if (!hwm) continue;
         this.pidsSeen.add(Number(entry));
+        this.phasePids.add(Number(entry));
         this.phasePeakKb = Math.max(this.phasePeakKb, Number(hwm[1]));
       } catch {
         // The process exited between listing and reading.
@@ -392,7 +510,7 @@ interface KindState {
   resources: number;
   /** The mean resource entry. */
   entryBytes: number;
-  /** The provider's text (the `__provider` input the dynamic-provider host loads), and how many times the entry holds it (inputs, outputs). */
+  /** The provider's text (the `__provider` input the dynamic-provider host loads; none through the plugin), and how many times the entry holds it (inputs, outputs). */
   providerBytes: number;
   providerCopies: number;
   /** Inputs and outputs without the provider text. */
@@ -443,34 +561,79 @@ function measureState(exported: string, resources: number, kindOf: (type: string
   return { kinds, deploymentBytesPerResource: Math.round(compactBytes(deployment) / (resources + 2)) };
 }
 
-/** "pulumi-nodejs:dynamic/postmark:PostmarkServer" is a PostmarkServer; the floor's resources are all "DoNothing". */
-const postmarkKind = (type: string) => /:(Postmark\w+)$/.exec(type)?.[1];
-const floorKind = (type: string) => (type.endsWith(":Resource") && type.startsWith("pulumi-nodejs:dynamic") ? "DoNothing" : undefined);
-
 const sameChanges = (a: OpMap, b: OpMap) =>
   JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
 
-/** A stack the phases run on, with its dynamic provider processes to watch while they do. */
+/** A path's stack the phases run on, with its provider processes to watch while they do. */
 interface BenchStack {
+  path: PathName;
   test: TestStack;
-  /** For progress, errors and profile file names, e.g. "50 PostmarkServers". */
+  /** For progress and errors, e.g. "50 PostmarkServers, plugin". */
   label: string;
-  /** For profile file names, e.g. "servers-postmark". */
+  /** For profile directories, e.g. "servers-plugin". */
   slug: string;
   memory: ProviderPeakMemory;
+  /** Its Postmark, whose request log counts the path's API calls (none for the floor). */
+  emulator?: BenchEmulator;
+  /** The program's desired state for the update phase: one field changed on every resource. */
+  declareUpdated(): Promise<void>;
 }
 
-async function openBenchStack(label: string, slug: string, options: TestStackOptions, cleanups: (() => Promise<void>)[]): Promise<BenchStack> {
-  const test = await createTestStack(options);
+interface BenchEmulator {
+  url: string;
+  admin: EmulatorAdmin;
+  accountToken: string;
+}
+
+/** Which pulumi-postmark the stacks load: the repo (through its link in node_modules), or --node-modules's. */
+const packageRoot = (nodeModules = path.join(__dirname, "..", "..", "node_modules")) => fs.realpathSync(path.join(nodeModules, "pulumi-postmark"));
+
+/** The YAML program of N servers' resources. */
+const yamlProgram = (resourcesOf: (i: number, updated: boolean) => YamlResources, n: number, updated: boolean) =>
+  `resources: ${JSON.stringify(Object.assign({}, ...Array.from({ length: n }, (_, i) => resourcesOf(i, updated))), null, 1)}\n`;
+
+async function openBenchStack(
+  scenario: Scenario,
+  pathName: PathName,
+  options: BenchOptions,
+  emulator: BenchEmulator | undefined,
+  cleanups: (() => Promise<void>)[],
+): Promise<BenchStack> {
+  const { n } = options;
+  const program = scenario.programs[pathName];
+  const env: Record<string, string> = emulator
+    ? {
+        POSTMARK_API_URL: emulator.url,
+        POSTMARK_ACCOUNT_TOKEN: emulator.accountToken,
+        POSTMARK_MAX_CONCURRENT_REQUESTS: process.env.POSTMARK_MAX_CONCURRENT_REQUESTS || "4",
+      }
+    : {};
+  const shared: TestStackOptions = { stackName: `${scenario.name}-${pathName}`, nodeModules: options.nodeModules, env };
+  const test = await createTestStack(
+    "javascript" in program
+      ? { ...shared, program: program.javascript, config: { count: String(n), updated: "false" } }
+      : { ...shared, yaml: yamlProgram(program.yaml, n, false), postmarkPlugin: postmarkPluginDir(packageRoot(options.nodeModules)) },
+  );
   cleanups.push(() => test.cleanup());
-  return { test, label, slug, memory: new ProviderPeakMemory(test.workDir) };
+  return {
+    path: pathName,
+    test,
+    label: pathName === "floor" ? `${n * scenario.resourcesPerServer} do-nothing resources` : `${scenario.label(n)}, ${pathName}`,
+    slug: `${scenario.name}-${pathName}`,
+    memory: new ProviderPeakMemory(test.workDir, benchPaths[pathName].providerScript),
+    emulator,
+    declareUpdated: async () => {
+      if ("javascript" in program) await test.stack.setConfig("updated", { value: "true" });
+      else test.setYaml(yamlProgram(program.yaml, n, true));
+    },
+  };
 }
 
-/** One phase on one stack: its wall time, the engine's change summary and the provider's peak memory. */
+/** One phase on one stack: its wall time, CPU time, the engine's change summary, the provider's peak memory and the API calls. */
 async function measurePhase(phase: Phase, benched: BenchStack, operation: OperationOptions, profileDir?: string) {
   operation.signal.throwIfAborted();
   progress(`${phase.name}: ${benched.label}`);
-  // NODE_OPTIONS reaches every Node.js process of the run: the program's and the dynamic provider's.
+  // NODE_OPTIONS reaches every Node.js process of the run: the program's, the dynamic provider's, the plugin's.
   const workspaceEnv = (benched.test.stack.workspace as LocalWorkspace).envVars;
   if (profileDir) {
     fs.mkdirSync(profileDir, { recursive: true });
@@ -479,17 +642,18 @@ async function measurePhase(phase: Phase, benched: BenchStack, operation: Operat
     workspaceEnv.NODE_OPTIONS = `--require=${preload}`;
     workspaceEnv.BENCH_PROFILE_DIR = profileDir;
   }
+  await benched.emulator?.admin.clearRequests();
   benched.memory.startPhase();
   const started = performance.now();
   const cpuAtStart = childrenCpuMs();
   let changes: OpMap;
-  let peakRssMb: number;
+  let providers: { peakRssMb: number; processes: number };
   try {
     changes = await phase.run(benched.test.stack, operation);
   } catch (error) {
     throw new Error(`${phase.name} of ${benched.label} failed: ${(error as Error).message}`);
   } finally {
-    peakRssMb = benched.memory.stopPhase();
+    providers = benched.memory.stopPhase();
     delete workspaceEnv.NODE_OPTIONS;
     delete workspaceEnv.BENCH_PROFILE_DIR;
   }
@@ -497,7 +661,8 @@ async function measurePhase(phase: Phase, benched: BenchStack, operation: Operat
     wallMs: Math.round(performance.now() - started),
     cpuMs: Math.round(childrenCpuMs() - cpuAtStart),
     changes,
-    peakRssMb: Number(peakRssMb.toFixed(1)),
+    ...providers,
+    requests: (await benched.emulator?.admin.requests()) ?? [],
   };
 }
 
@@ -528,134 +693,120 @@ function median(samples: number[]): number {
 
 const progress = (text: string) => process.stderr.write(`bench: ${text}\n`);
 
+/** One path through all the phases of a scenario. */
+interface PathReport {
+  phases: Record<PhaseName, PhaseResult>;
+  state: StateReport;
+  /** The highest of the phases' provider peaks, and how many provider processes the phases started. */
+  providerPeakRssMb: number;
+  providerProcesses: number;
+  /** Where each no-op preview's CPU time went, with --cpu-prof. */
+  previewProfiles?: ProfileSummary[];
+}
+
 interface ScenarioReport {
   scenario: ScenarioName;
   label: string;
   resources: number;
-  phases: Record<PhaseName, PhaseResult>;
-  state: StateReport;
-  floorState: StateReport;
-  providerPeakRssMb: number;
-  floorProviderPeakRssMb: number;
-  providerProcesses: number;
-  /** Where each no-op preview's CPU time went, with --cpu-prof. */
-  previewProfiles?: ProfileSummary[];
+  /** The fewest API calls each phase can make, whichever the path, and what they are. */
+  minimum: Record<PhaseName, { calls: number; itemised: MinimumCall[] }>;
+  /** The floor, then each Postmark path benched. */
+  paths: Partial<Record<PathName, PathReport>>;
   warnings: string[];
 }
 
 async function benchScenario(
   scenario: Scenario,
   options: BenchOptions,
-  emulator: { url: string; admin: EmulatorAdmin; accountToken: string },
+  emulators: Partial<Record<PostmarkPath, BenchEmulator>>,
   cleanups: (() => Promise<void>)[],
   signal: AbortSignal,
 ): Promise<ScenarioReport> {
   const { n, parallel } = options;
   const resources = n * scenario.resourcesPerServer;
   const operation: OperationOptions = { parallel, signal };
-  const maxConcurrentRequests = process.env.POSTMARK_MAX_CONCURRENT_REQUESTS || "4";
-  progress(`${scenario.name}: creating the two temporary stacks`);
-  const config = { count: String(n), updated: "false" };
-  const doNothing = await openBenchStack(
-    `${resources} do-nothing resources`,
-    `${scenario.name}-floor`,
-    { program: scenario.floorProgram, config, stackName: `${scenario.name}-floor`, nodeModules: options.nodeModules },
-    cleanups,
-  );
-  const postmark = await openBenchStack(
-    scenario.label(n),
-    `${scenario.name}-postmark`,
-    {
-      program: scenario.program,
-      config,
-      stackName: `${scenario.name}-postmark`,
-      nodeModules: options.nodeModules,
-      env: { POSTMARK_API_URL: emulator.url, POSTMARK_ACCOUNT_TOKEN: emulator.accountToken, POSTMARK_MAX_CONCURRENT_REQUESTS: maxConcurrentRequests },
-    },
-    cleanups,
-  );
+  const pathNames: PathName[] = ["floor", ...options.paths];
+  progress(`${scenario.name}: creating the temporary stacks (${pathNames.join(", ")})`);
+  const stacks: BenchStack[] = [];
+  for (const name of pathNames) stacks.push(await openBenchStack(scenario, name, options, name === "floor" ? undefined : emulators[name], cleanups));
 
-  // The first CLI run of a session reads node_modules and the plugins from a cold disk cache: not a phase cost.
-  signal.throwIfAborted();
-  progress(`${scenario.name}: warm-up, a preview of the do-nothing stack (not measured)`);
-  await doNothing.test.stack.preview(operation);
+  // The first CLI run of a stack reads node_modules, the language host and the plugins from a cold disk cache: not a
+  // phase cost. Previews before the first create make no API call.
+  for (const benched of stacks) {
+    signal.throwIfAborted();
+    progress(`${scenario.name}: warm-up, a preview of ${benched.label} (not measured)`);
+    await benched.test.stack.preview(operation);
+  }
 
-  const results = {} as Record<PhaseName, PhaseResult>;
+  const results = Object.fromEntries(pathNames.map((name) => [name, {}])) as Record<PathName, Record<PhaseName, PhaseResult>>;
+  const states = {} as Record<PathName, StateReport>;
+  const profiles = Object.fromEntries(pathNames.map((name) => [name, [] as ProfileSummary[]])) as Record<PathName, ProfileSummary[]>;
   const warnings: string[] = [];
-  let state: StateReport | undefined;
-  let floorState: StateReport | undefined;
-  const previewProfiles: ProfileSummary[] = [];
   for (const name of phaseNames) {
     const phase = phases[name];
-    await phase.prepare?.(doNothing.test.stack);
-    await phase.prepare?.(postmark.test.stack);
-    // Interleaved, so a change in the machine's load mid-run falls on both stacks.
-    const floor = await measurePhase(phase, doNothing, operation);
-    await emulator.admin.clearRequests();
-    const run = await measurePhase(phase, postmark, operation);
-    const requests = await emulator.admin.requests();
-    // A no-op preview changes nothing, so it can be timed again: the median of a few runs is steadier than one.
-    const floorSamples = [floor];
-    const runSamples = [run];
-    for (let i = 1; name === "preview" && i < options.previewRuns; i++) {
-      floorSamples.push(await measurePhase(phase, doNothing, operation));
-      runSamples.push(await measurePhase(phase, postmark, operation));
+    for (const benched of stacks) await phase.prepare?.(benched);
+    // Interleaved, so a change in the machine's load mid-run falls on every stack. A no-op preview changes nothing,
+    // so it can be timed again: the median of a few runs is steadier than one.
+    const samples = stacks.map(() => [] as Awaited<ReturnType<typeof measurePhase>>[]);
+    for (let run = 0; run < (name === "preview" ? options.previewRuns : 1); run++) {
+      for (const [i, benched] of stacks.entries()) samples[i].push(await measurePhase(phase, benched, operation));
     }
-    floor.wallMs = median(floorSamples.map((sample) => sample.wallMs));
-    run.wallMs = median(runSamples.map((sample) => sample.wallMs));
-    floor.cpuMs = median(floorSamples.map((sample) => sample.cpuMs));
-    run.cpuMs = median(runSamples.map((sample) => sample.cpuMs));
-    const minimum = scenario.minimum[name](n);
-    results[name] = {
-      wallMs: run.wallMs,
-      ...(runSamples.length > 1 && {
-        wallMsSamples: runSamples.map((sample) => sample.wallMs),
-        floorWallMsSamples: floorSamples.map((sample) => sample.wallMs),
-      }),
-      cpuMs: run.cpuMs,
-      floorCpuMs: floor.cpuMs,
-      cpuFloorRatio: Number((run.cpuMs / floor.cpuMs).toFixed(2)),
-      calls: requests.length,
-      minCalls: minimum.reduce((sum, m) => sum + m.calls, 0),
-      minimum,
-      floorWallMs: floor.wallMs,
-      floorRatio: Number((run.wallMs / floor.wallMs).toFixed(2)),
-      providerPeakRssMb: run.peakRssMb,
-      floorProviderPeakRssMb: floor.peakRssMb,
-      callsByRoute: countByRoute(requests),
-      changes: run.changes,
-      floorChanges: floor.changes,
-    };
+    const [floorSamples] = samples; // stacks[0] is the floor
+    const floorWallMs = median(floorSamples.map((sample) => sample.wallMs));
+    const floorCpuMs = median(floorSamples.map((sample) => sample.cpuMs));
     const expected = phase.expectedChanges(resources);
-    for (const [benched, changes] of [[doNothing, floor.changes], [postmark, run.changes]] as const) {
+    for (const [i, benched] of stacks.entries()) {
+      const wallMs = median(samples[i].map((sample) => sample.wallMs));
+      const cpuMs = median(samples[i].map((sample) => sample.cpuMs));
+      // The API calls of the first run: the ones a single run of the phase makes.
+      const [{ requests, changes }] = samples[i];
+      results[benched.path][name] = {
+        wallMs,
+        ...(samples[i].length > 1 && { wallMsSamples: samples[i].map((sample) => sample.wallMs) }),
+        cpuMs,
+        floorRatio: Number((wallMs / floorWallMs).toFixed(2)),
+        cpuFloorRatio: Number((cpuMs / floorCpuMs).toFixed(2)),
+        providerPeakRssMb: Math.max(...samples[i].map((sample) => sample.peakRssMb)),
+        providerProcesses: samples[i][0].processes,
+        calls: requests.length,
+        callsByRoute: countByRoute(requests),
+        changes,
+      };
       if (!sameChanges(changes, expected)) {
         warnings.push(`${name} of ${benched.label}: the engine reported ${JSON.stringify(changes)}, expected ${JSON.stringify(expected)}`);
       }
-    }
-    if (name === "create") {
-      state = measureState(await postmark.test.exportState(), resources, postmarkKind);
-      floorState = measureState(await doNothing.test.exportState(), resources, floorKind);
-    }
-    if (name === "preview" && options.cpuProfileDir) {
-      // One more preview of each stack, profiled and not timed: the profiler slows the processes it watches.
-      for (const benched of [doNothing, postmark]) {
+      if (name === "create") states[benched.path] = measureState(await benched.test.exportState(), resources, benchPaths[benched.path].kindOf);
+      if (name === "preview" && options.cpuProfileDir) {
+        // One more preview of each stack, profiled and not timed: the profiler slows the processes it watches.
         const dir = path.join(options.cpuProfileDir, benched.slug);
         await measurePhase(phase, benched, operation, dir);
-        previewProfiles.push(...summarizeProfiles(dir, benched.label));
+        profiles[benched.path].push(...summarizeProfiles(dir, benched.label, benchPaths[benched.path].providerScript));
       }
     }
   }
+  const minimum = Object.fromEntries(
+    phaseNames.map((name) => {
+      const itemised = scenario.minimum[name](n);
+      return [name, { calls: itemised.reduce((sum, m) => sum + m.calls, 0), itemised }];
+    }),
+  ) as ScenarioReport["minimum"];
   return {
     scenario: scenario.name,
     label: scenario.label(n),
     resources,
-    phases: results,
-    state: state!,
-    floorState: floorState!,
-    providerPeakRssMb: Math.max(...Object.values(results).map((r) => r.providerPeakRssMb)),
-    floorProviderPeakRssMb: Math.max(...Object.values(results).map((r) => r.floorProviderPeakRssMb)),
-    providerProcesses: postmark.memory.processCount,
-    ...(options.cpuProfileDir && { previewProfiles }),
+    minimum,
+    paths: Object.fromEntries(
+      stacks.map((benched): [PathName, PathReport] => [
+        benched.path,
+        {
+          phases: results[benched.path],
+          state: states[benched.path],
+          providerPeakRssMb: Math.max(...Object.values(results[benched.path]).map((r) => r.providerPeakRssMb)),
+          providerProcesses: benched.memory.processCount,
+          ...(options.cpuProfileDir && { previewProfiles: profiles[benched.path] }),
+        },
+      ]),
+    ),
     warnings,
   };
 }
@@ -664,18 +815,23 @@ async function bench(options: BenchOptions, cleanups: (() => Promise<void>)[], s
   // Other work on the machine (test runs) slows both stacks alike, but is worth knowing when reading the figures.
   const loadAverageAtStart = os.loadavg()[0];
   const pulumiVersion = execFileSync(path.join(pulumiBinDir(), "pulumi"), ["version"], { encoding: "utf8" }).trim();
-  const accountToken = "bench-account-token";
-  const running = await startEmulator({ token: accountToken, latencyMs: options.latencyMs });
-  cleanups.push(() => running.stop());
-  const emulator = { url: running.url, admin: new EmulatorAdmin(running.url), accountToken };
+  // One Postmark account per path, so that neither path's servers are in the other's listings.
+  const emulators: Partial<Record<PostmarkPath, BenchEmulator>> = {};
+  for (const name of options.paths) {
+    const accountToken = `bench-${name}-account-token`;
+    const running = await startEmulator({ token: accountToken, latencyMs: options.latencyMs });
+    cleanups.push(() => running.stop());
+    emulators[name] = { url: running.url, admin: new EmulatorAdmin(running.url), accountToken };
+  }
 
   const reports: ScenarioReport[] = [];
-  for (const name of options.scenarios) reports.push(await benchScenario(scenarios[name], options, emulator, cleanups, signal));
+  for (const name of options.scenarios) reports.push(await benchScenario(scenarios[name], options, emulators, cleanups, signal));
 
   const cpus = os.cpus();
   return {
     n: options.n,
     package: packageUnderTest(options.nodeModules),
+    paths: options.paths,
     latencyMs: options.latencyMs,
     parallel: options.parallel,
     maxConcurrentRequests: Number(process.env.POSTMARK_MAX_CONCURRENT_REQUESTS || "4"),
@@ -720,8 +876,8 @@ for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => { write(); 
 `;
 
 /** Which pulumi-postmark the stacks load: where it lives, and its git commit when it is a checkout. */
-function packageUnderTest(nodeModules = path.join(__dirname, "..", "..", "node_modules")): string {
-  const root = fs.realpathSync(path.join(nodeModules, "pulumi-postmark"));
+function packageUnderTest(nodeModules?: string): string {
+  const root = packageRoot(nodeModules);
   let commit = "";
   try {
     commit = execFileSync("git", ["-C", root, "log", "-1", "--format=%h"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
@@ -734,7 +890,7 @@ function packageUnderTest(nodeModules = path.join(__dirname, "..", "..", "node_m
 /** Where one Node.js process spent its CPU time during a no-op preview, from its CPU profile. */
 interface ProfileSummary {
   stack: string;
-  /** "program" (the Pulumi program) or "dynamic provider". */
+  /** "program" (a JavaScript Pulumi program) or "provider" (the dynamic provider, the plugin). */
   process: string;
   file: string;
   /** From the process's start of profiling to its end. */
@@ -766,7 +922,7 @@ function originOf(frame: CpuProfileNode["callFrame"]): string {
   return "the program";
 }
 
-function summarizeProfiles(dir: string, stack: string): ProfileSummary[] {
+function summarizeProfiles(dir: string, stack: string, providerScript: string): ProfileSummary[] {
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir)
@@ -794,7 +950,7 @@ function summarizeProfiles(dir: string, stack: string): ProfileSummary[] {
       const urls = profile.nodes.map((node) => node.callFrame.url);
       return {
         stack,
-        process: urls.some((url) => url.includes("cmd/dynamic-provider")) ? "dynamic provider" : urls.some((url) => url.includes("cmd/run")) ? "program" : "other",
+        process: urls.some((url) => url.includes(providerScript)) ? "provider" : urls.some((url) => url.includes("cmd/run")) ? "program" : "other",
         file,
         wallMs: Math.round((profile.endTime - profile.startTime) / 1000),
         byOrigin: Object.fromEntries(
@@ -808,92 +964,110 @@ function summarizeProfiles(dir: string, stack: string): ProfileSummary[] {
           .map(([name, ms]) => ({ name, selfMs: Math.round(ms) })),
       };
     })
-    // The plugin's launcher runs a `node -e` of its own to find the provider: not part of the preview's work.
+    // The dynamic provider's launcher runs a `node -e` of its own to find the provider: not part of the preview's work.
     .filter((summary) => summary.process !== "other");
 }
 
 type BenchReport = Awaited<ReturnType<typeof bench>>;
 
-/** First column left-aligned, the figures right-aligned. */
-function formatTable(rows: string[][]): string {
+/** The first `namesColumns` columns left-aligned, the figures right-aligned. */
+function formatTable(rows: string[][], namesColumns = 1): string {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   return rows
-    .map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join("  "))
+    .map((row) => row.map((cell, column) => (column < namesColumns ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join("  "))
     .join("\n");
 }
 
 const number = (value: number) => value.toLocaleString("en-US");
 
+const ratio = (value: number, base: number) => (value / base).toFixed(2);
+
+/** One table for the phases, with a row per path (the floor first), then API calls, state, memory and profiles. */
 function formatScenario(report: ScenarioReport): string {
-  const rows = [["phase", "wall ms", "API calls", "minimum", "floor ms", "x floor", "CPU ms", "floor CPU ms", "x floor CPU", "provider RSS MB", "floor RSS MB"]];
-  for (const [name, phase] of Object.entries(report.phases)) {
-    rows.push([
-      name,
-      number(phase.wallMs),
-      number(phase.calls),
-      number(phase.minCalls),
-      number(phase.floorWallMs),
-      phase.floorRatio.toFixed(2),
-      number(phase.cpuMs),
-      number(phase.floorCpuMs),
-      phase.cpuFloorRatio.toFixed(2),
-      phase.providerPeakRssMb.toFixed(1),
-      phase.floorProviderPeakRssMb.toFixed(1),
-    ]);
+  const paths = Object.entries(report.paths) as [PathName, PathReport][];
+  const { floor, dynamic } = report.paths;
+  const rows = [["phase", "path", "wall ms", "x floor", "x dynamic", "CPU ms", "CPU x floor", "CPU x dynamic", "API calls", "minimum", "provider RSS MB", "providers started"]];
+  for (const name of phaseNames) {
+    for (const [pathName, { phases }] of paths) {
+      const phase = phases[name];
+      const againstDynamic = pathName === "plugin" && dynamic;
+      rows.push([
+        pathName === "floor" ? name : "",
+        pathName,
+        number(phase.wallMs),
+        pathName === "floor" ? "" : phase.floorRatio.toFixed(2),
+        againstDynamic ? ratio(phase.wallMs, dynamic.phases[name].wallMs) : "",
+        number(phase.cpuMs),
+        pathName === "floor" ? "" : phase.cpuFloorRatio.toFixed(2),
+        againstDynamic ? ratio(phase.cpuMs, dynamic.phases[name].cpuMs) : "",
+        number(phase.calls),
+        pathName === "floor" ? "" : number(report.minimum[name].calls),
+        phase.providerPeakRssMb.toFixed(1),
+        String(phase.providerProcesses),
+      ]);
+    }
   }
-  const minimumLines = Object.entries(report.phases)
-    .filter(([, phase]) => phase.minimum.length > 0)
-    .map(([name, phase]) => `  ${name}: ${phase.minimum.map((m) => `${m.calls} ${m.what}`).join("; ")}`);
-  const offMinimum = Object.entries(report.phases)
-    .filter(([, phase]) => phase.calls !== phase.minCalls)
-    .map(([name, phase]) => {
-      const routes = Object.entries(phase.callsByRoute).map(([route, count]) => `${route} x${count}`);
-      return `  ${name}: ${phase.calls} calls, minimum ${phase.minCalls}: ${routes.join(", ")}`;
+  const timedAgain = phaseNames.filter((name) => floor?.phases[name].wallMsSamples);
+  const minimumLines = phaseNames
+    .filter((name) => report.minimum[name].itemised.length > 0)
+    .map((name) => `  ${name}: ${report.minimum[name].itemised.map((m) => `${m.calls} ${m.what}`).join("; ")}`);
+  const offMinimum = paths
+    .filter(([pathName]) => pathName !== "floor")
+    .flatMap(([pathName, { phases }]) =>
+      phaseNames
+        .filter((name) => phases[name].calls !== report.minimum[name].calls)
+        .map((name) => {
+          const routes = Object.entries(phases[name].callsByRoute).map(([route, count]) => `${route} x${count}`);
+          return `  ${pathName} ${name}: ${phases[name].calls} calls, minimum ${report.minimum[name].calls}: ${routes.join(", ")}`;
+        }),
+    );
+  const stateRows = [["state per resource (B)", "entry", "without stack trace", "__provider", "copies", "inputs", "outputs", "engine", "of which stack trace"]];
+  for (const [pathName, { state }] of paths) {
+    for (const kind of state.kinds) {
+      stateRows.push([
+        `${pathName} ${kind.kind} (${kind.resources})`,
+        number(kind.entryBytes),
+        number(kind.entryBytes - kind.stackTraceBytes),
+        number(kind.providerBytes),
+        String(kind.providerCopies),
+        number(kind.inputBytes),
+        number(kind.outputBytes),
+        number(kind.engineBytes),
+        number(kind.stackTraceBytes),
+      ]);
+    }
+  }
+  const profiles = paths
+    .flatMap(([, { previewProfiles }]) => previewProfiles ?? [])
+    .map((p) => {
+      const origins = Object.entries(p.byOrigin)
+        .filter(([, ms]) => ms > 0)
+        .map(([origin, ms]) => `${origin} ${number(ms)}`)
+        .join(", ");
+      const top = p.topFunctions.map((f) => `${f.name} ${number(f.selfMs)}`).join("; ");
+      return `  ${p.stack}, ${p.process} (${p.file}): ${number(p.wallMs)} ms profiled; self ms by origin: ${origins}\n    top: ${top}`;
     });
-  const stateRows = [["state per resource (B)", "entry", "__provider", "copies", "inputs", "outputs", "engine", "of which stack trace"]];
-  for (const kind of [...report.state.kinds, ...report.floorState.kinds]) {
-    stateRows.push([
-      `${kind.kind} (${kind.resources})`,
-      number(kind.entryBytes),
-      number(kind.providerBytes),
-      String(kind.providerCopies),
-      number(kind.inputBytes),
-      number(kind.outputBytes),
-      number(kind.engineBytes),
-      number(kind.stackTraceBytes),
-    ]);
-  }
-  const profiles = (report.previewProfiles ?? []).map((p) => {
-    const origins = Object.entries(p.byOrigin)
-      .filter(([, ms]) => ms > 0)
-      .map(([origin, ms]) => `${origin} ${number(ms)}`)
-      .join(", ");
-    const top = p.topFunctions.map((f) => `${f.name} ${number(f.selfMs)}`).join("; ");
-    return `  ${p.stack}, ${p.process} (${p.file}): ${number(p.wallMs)} ms profiled; self ms by origin: ${origins}\n    top: ${top}`;
-  });
+  const perPath = (figure: (report: PathReport) => string) => paths.map(([pathName, pathReport]) => `${pathName} ${figure(pathReport)}`).join(", ");
   return [
-    `== ${report.label}: ${report.resources} resources (floor: ${report.resources} do-nothing dynamic resources wired the same way)`,
+    `== ${report.label}: ${report.resources} resources in each stack`,
     "",
-    formatTable(rows),
-    ...Object.entries(report.phases)
-      .filter(([, phase]) => phase.wallMsSamples)
-      .map(
-        ([name, phase]) =>
-          `${name} timed ${phase.wallMsSamples!.length} times, interleaved with the floor (medians above): ` +
-          `${phase.wallMsSamples!.map(number).join(", ")} ms; floor ${phase.floorWallMsSamples!.map(number).join(", ")} ms`,
-      ),
+    formatTable(rows, 2),
+    ...timedAgain.map(
+      (name) =>
+        `${name} timed ${floor!.phases[name].wallMsSamples!.length} times, interleaved (medians above): ` +
+        perPath(({ phases }) => `${phases[name].wallMsSamples!.map(number).join(", ")} ms`),
+    ),
     "",
-    `minimum API calls (what the provider cannot avoid):\n${minimumLines.join("\n")}`,
-    offMinimum.length > 0 ? `API calls off the minimum:\n${offMinimum.join("\n")}` : "API calls: every phase at its minimum",
+    `minimum API calls (what the provider cannot avoid, whichever the path):\n${minimumLines.join("\n")}`,
+    offMinimum.length > 0 ? `API calls off the minimum:\n${offMinimum.join("\n")}` : "API calls: every phase of every path at its minimum",
     ...report.warnings.map((warning) => `warning: ${warning}`),
     "",
     formatTable(stateRows),
     "  (entry: the resource's compact JSON in `pulumi stack export`; __provider: the provider text the dynamic-provider host loads, stored `copies` " +
-      "times; engine: URN, type, parent, provider reference, dependencies, timestamps, source position and stack trace)",
-    `whole deployment / resources (stack and default provider included): ${number(report.state.deploymentBytesPerResource)} B; ` +
-      `floor: ${number(report.floorState.deploymentBytesPerResource)} B`,
-    `provider peak RSS: ${report.providerPeakRssMb.toFixed(1)} MB (highest VmHWM of ${report.providerProcesses} dynamic provider processes); ` +
-      `the do-nothing provider's: ${report.floorProviderPeakRssMb.toFixed(1)} MB`,
+      "times; engine: URN, type, parent, provider reference, dependencies, timestamps, source position and stack trace: the language host's, " +
+      "which for YAML is its own interpreter's Go frames)",
+    `whole deployment / resources (stack and default provider included): ${perPath(({ state }) => `${number(state.deploymentBytesPerResource)} B`)}`,
+    `provider peak RSS (highest VmHWM of the phases' provider processes): ${perPath((r) => `${r.providerPeakRssMb.toFixed(1)} MB (${r.providerProcesses} processes)`)}`,
     ...(profiles.length > 0 ? ["", "no-op preview, CPU profiles (--cpu-prof; an extra, untimed preview, slowed by the profiler):", ...profiles] : []),
   ].join("\n");
 }
@@ -904,7 +1078,8 @@ function formatReport(report: BenchReport): string {
     `pulumi-postmark bench (${report.package}): N = ${report.n} servers, emulator latency ${report.latencyMs} ms per request`,
     `Pulumi --parallel ${report.parallel} in every phase (the CLI's default here: ${defaultParallel}); ` +
       `provider POSTMARK_MAX_CONCURRENT_REQUESTS ${report.maxConcurrentRequests}`,
-    "CPU: user and system time of the CLI and every process it ran; RSS: the peak (VmHWM) of the phase's dynamic provider process",
+    `paths: ${(["floor", ...report.paths] as PathName[]).map((name) => `${name}, ${benchPaths[name].description}`).join("; ")}`,
+    "CPU: user and system time of the CLI and every process it ran; RSS: the peak (VmHWM) of the phase's provider process (dynamic provider or plugin)",
     `machine: ${machine.cores} cores (${machine.cpuModel}), ${number(machine.totalMemoryMb)} MB memory, ` +
       `Node ${machine.node}, pulumi ${machine.pulumi}, ${machine.platform}; ` +
       `1-minute load average ${machine.loadAverage1m.atStart} at start, ${machine.loadAverage1m.atEnd} at end`,

@@ -4,6 +4,7 @@
  * module of this folder exporting a `Command`; they share the core's client, settings and errors.
  */
 import { isExpectedError } from "../core/errors";
+import { scanCommand } from "./scan";
 
 /** One subcommand: its one-line summary for the usage text, and what it runs (resolving to the exit code). */
 export interface Command {
@@ -12,7 +13,10 @@ export interface Command {
 }
 
 /** Every command, by name. A new command is one module and one line here. */
-const commands: Record<string, () => Command> = {};
+const commands: Record<string, () => Command> = {
+  recover: () => (require("./recover") as typeof import("./recover")).recoverCommand,
+  scan: () => scanCommand,
+};
 
 /** A mistake in how the command was called: its message and the usage are printed, exit code 2. */
 export class UsageError extends Error {}

@@ -61,6 +61,11 @@ export interface ResourceDeclaration {
    * after each write, so that the outputs are what a refresh would find.
    */
   readonly readAfterWrite?: boolean;
+  /**
+   * Postmark's list of these gives a summary of each (a template without its bodies, a domain without its DNS
+   * fields): whoever needs the whole objects (a scan of the account) reads each one with the read endpoint.
+   */
+  readonly listedAsSummaries?: boolean;
   /** For the reference docs, where the endpoints do not say it all: what `pulumi destroy` does (a stream is archived, not deleted). */
   readonly destroyDescription?: string;
   /** Inputs that steer the provider itself (e.g. validate before writing): checked like fields, never sent to Postmark, never diffed. */
@@ -121,7 +126,15 @@ export interface ResourceHooks {
    * or undefined to create as usual.
    */
   existingInsteadOfCreate?(context: ResourceContext, news: Values): Promise<ApiObject | undefined>;
-  /** Lost-create recovery: every object of the scope (one listing per run), and those the create would have made. */
+  /**
+   * An object Postmark makes by itself with its scope and that is still as Postmark made it (a server's default stream,
+   * untouched): a program has no need to declare it, so a scan of the account leaves it out.
+   */
+  madeByPostmark?(object: ApiObject): boolean;
+  /**
+   * Lost-create recovery: every object of the scope (one listing per run; also what a scan of the account lists: archived
+   * streams included, summaries where `listedAsSummaries`), and those the create would have made.
+   */
   recovery?: {
     listAll(context: ResourceContext): Promise<ApiObject[]>;
     findSame(context: ResourceContext, news: Values): Promise<ApiObject[]>;
@@ -129,6 +142,13 @@ export interface ResourceHooks {
     isConflict(error: PostmarkApiError): boolean;
     /** The error for a create that conflicts with objects that existed before, or an object to manage instead. */
     onConflict(context: ResourceContext, news: Values, existing: ApiObject[]): Promise<ApiObject | Error>;
+    /**
+     * For a kind Postmark lets hold the same key twice (a webhook's URL and stream): of the objects `listAll` found before
+     * this run's first create, those a create of `news` must not duplicate. The create then fails with onConflict's error
+     * and makes nothing, as Postmark's refusal fails the other kinds' creates. (The provider cannot see the stack's state:
+     * an object another resource of the stack manages looks the same, so the kind offers an input that allows the twin.)
+     */
+    twinsBefore?(before: ApiObject[], news: Values): ApiObject[];
   };
   /** Turns a failed edit of object `apiId` (Postmark's ID) into a clearer error (e.g. a rename to a taken name). */
   editError?(context: ResourceContext, apiId: string, olds: Values, news: Values, error: PostmarkApiError): Promise<Error | undefined>;

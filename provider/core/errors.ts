@@ -63,3 +63,12 @@ export class PostmarkProviderError extends Error {
 
 /** An answer the user acts on (a Postmark refusal, a bad setting): shown as its message alone; anything else is a bug and keeps its stack. */
 export const isExpectedError = (e: unknown): e is PostmarkApiError | PostmarkProviderError => e instanceof PostmarkApiError || e instanceof PostmarkProviderError;
+
+/**
+ * The sentence a create's conflict error ends with: the object in the way may be the one a `pulumi up` that was killed or
+ * cancelled was creating, which Pulumi keeps as a pending create and the recover command takes into the stack. (The
+ * provider process is not told the stack's name, so the command shows it as a placeholder.)
+ */
+export const interruptedCreateAdvice = (noun: string) =>
+  `If a \`pulumi up\` of this stack was interrupted while creating this ${noun}, run \`npx pulumi-postmark recover --stack <stack>\` ` +
+  `instead: it takes the ${noun} that run made into the stack.`;

@@ -28,8 +28,19 @@ export interface Field {
   /** Postmark cannot change it after creation: a change replaces the resource, and edits never send it. */
   readonly replaceOnChange?: boolean;
   readonly required?: boolean;
-  /** Stored encrypted in state, in the inputs and the outputs. */
+  /**
+   * Stored encrypted in state, in the inputs and the outputs. On a member of a secret object or list: the member that is
+   * the secret itself (a password, a header's value), which a program written by a scan reads from secret stack config
+   * while the other members (a user name, a header's name) are written as they are.
+   */
   readonly secret?: boolean;
+  /**
+   * The value names another object of the program by one of its properties (a template's layout by the layout's
+   * `alias`; in the same server, for kinds inside one): a program written by a scan wires it (`layoutTemplate: layout.alias`).
+   */
+  readonly references?: { readonly kind: string; readonly property: string };
+  /** A long text a program reads from a file (a template's body): a scan writes it to a file with this extension. */
+  readonly fileExtension?: string;
   /** `object`: its members; `list`: the members of each element (an object). */
   readonly fields?: readonly Field[];
   /**

@@ -27,6 +27,14 @@ import {
   splitPulumiId,
 } from "./state";
 
+/** A scope as this run's first create found it. */
+interface ScopeBeforeCreates {
+  /** The objects there then. */
+  readonly objects: ApiObject[];
+  /** Postmark's IDs of those, and of the objects this run's creates have taken since: none is ever taken by a create whose answer was lost. */
+  readonly ids: Set<string>;
+}
+
 export interface InputChange {
   path: string;
   kind: "add" | "update" | "delete";
@@ -42,11 +50,8 @@ export interface DiffOutcome {
 const verbs: Record<Endpoint["method"], string> = { GET: "read", POST: "create", PUT: "edit", PATCH: "edit", DELETE: "delete" };
 
 export class ResourceOperations {
-  /**
-   * Per scope (the account, or a server): Postmark's IDs of the objects there before this run's first create, and
-   * of those its creates have taken since: none of them is ever taken by a create whose answer was lost.
-   */
-  private readonly idsBeforeCreates = new Map<string, Promise<Set<string>>>();
+  /** Per scope (the account, or a server): what was there before this run's first create (`listedBefore`). */
+  private readonly scopesBeforeCreates = new Map<string, Promise<ScopeBeforeCreates>>();
 
   constructor(
     readonly declaration: ResourceDeclaration,
@@ -263,8 +268,11 @@ export class ResourceOperations {
     return editBody(changes, olds, always);
   }
 
-  /** The token and scope of one resource: the account's, or its server's (given, or found with the account token). */
-  private async context(values: Values): Promise<ResourceContext> {
+  /**
+   * The token and scope of one resource: the account's, or its server's (given, or found with the account token). Also
+   * how a command reads a scope (the scan of an account: `context({ serverId })`).
+   */
+  async context(values: Values): Promise<ResourceContext> {
     const { declaration } = this;
     const client = this.client();
     let auth = accountAuth;
@@ -406,9 +414,13 @@ export class ResourceOperations {
     if (!create) throw new PostmarkProviderError(`A Postmark ${declaration.noun} is not created through the API.`); // a declaration error
     await declaration.hooks?.beforeWrite?.(context, news, {});
     if (!recovery) return this.afterWrite(context, await context.call(create, { body }));
-    const existedBefore = await this.idsBefore(context);
+    const before = await this.listedBefore(context);
+    const existedBefore = before.ids;
     // An object one create of this run took is never taken by another's lost answer (webhooks have no unique name).
     const taken = (object: ApiObject) => (existedBefore.add(String(object[declaration.apiId])), object);
+    // Postmark makes a second webhook with the same URL and stream: the kind refuses what Postmark would not.
+    const twins = recovery.twinsBefore?.(before.objects, news) ?? [];
+    if (twins.length > 0) return taken(await this.conflictOutcome(context, news, twins));
     let answerLost = false;
     for (let attempt = 1; ; attempt++) {
       let failure: PostmarkApiError;
@@ -425,14 +437,17 @@ export class ResourceOperations {
       const ours = answerLost ? same.find((o) => isNew(o) && looksFreshlyCreatedFrom(declaration, o, news)) : undefined;
       if (ours) return taken(ours);
       // Refused because such an object exists (after an ambiguous answer, the retry finds out).
-      if (recovery.isConflict(failure) && same.length > 0) {
-        const outcome = await recovery.onConflict(context, news, same);
-        if (outcome instanceof Error) throw outcome;
-        return taken(await this.bringToDeclared(context, outcome, news));
-      }
+      if (recovery.isConflict(failure) && same.length > 0) return taken(await this.conflictOutcome(context, news, same));
       if (attempt >= context.client.settings.maxAttempts) throw failure;
       await sleep(context.client.backoffDelay(attempt));
     }
+  }
+
+  /** A create that meets objects holding its key: the error the kind gives (what to do), or the object it manages instead. */
+  private async conflictOutcome(context: ResourceContext, news: Values, existing: ApiObject[]): Promise<ApiObject> {
+    const outcome = await this.declaration.hooks!.recovery!.onConflict(context, news, existing);
+    if (outcome instanceof Error) throw outcome;
+    return this.bringToDeclared(context, outcome, news);
   }
 
   /**
@@ -440,10 +455,38 @@ export class ResourceOperations {
    * creation time, so this is the only way to tell, after a lost answer, an object our POST made from one
    * that was already there.
    */
-  private idsBefore(context: ResourceContext): Promise<Set<string>> {
+  private listedBefore(context: ResourceContext): Promise<ScopeBeforeCreates> {
     // A failed listing is not remembered: the next create asks again.
-    return cachedUntilFailure(this.idsBeforeCreates, context.serverId ?? "account", () =>
-      this.declaration.hooks!.recovery!.listAll(context).then((all) => new Set(all.map((o) => String(o[this.declaration.apiId])))),
+    return cachedUntilFailure(this.scopesBeforeCreates, context.serverId ?? "account", () =>
+      this.declaration.hooks!.recovery!.listAll(context).then((objects) => ({
+        objects,
+        ids: new Set(objects.map((o) => String(o[this.declaration.apiId]))),
+      })),
     );
+  }
+
+  /**
+   * What a create of `news` that was interrupted (its `pulumi up` killed) may have made, found without a write by the
+   * rule that takes a create's object after a lost answer: the kind's `findSame`, then `looksFreshlyCreatedFrom`. Objects
+   * whose Pulumi ID is in `owned` (held by resources of the stack) are never among them. Each comes with the Pulumi ID and
+   * outputs that create would have returned. None for an adoption, or a kind whose create makes nothing in Postmark (a
+   * verification): the next `pulumi up` does those again, and they leave nothing behind.
+   */
+  async findInterruptedCreate(news: Values, owned: ReadonlySet<string>): Promise<{ id: string; outs: Values }[]> {
+    const { declaration } = this;
+    const recovery = declaration.hooks?.recovery;
+    if (!recovery || (declaration.adopt && news[declaration.adopt.input] !== undefined)) return [];
+    let context: ResourceContext;
+    try {
+      context = await this.context(news);
+    } catch (e) {
+      if (e instanceof ServerGoneError) return []; // the server is gone, and with it whatever was made in it
+      throw e;
+    }
+    const managed = declaredPaths(declaration, news);
+    return (await recovery.findSame(context, news))
+      .filter((object) => looksFreshlyCreatedFrom(declaration, object, news))
+      .map((object) => ({ id: this.pulumiId(context, object), outs: outputsFrom(declaration, object, managed, news) }))
+      .filter(({ id }) => !owned.has(id));
   }
 }

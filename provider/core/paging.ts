@@ -35,8 +35,16 @@ export function everyListItem(context: ResourceContext, list: Endpoint, itemsKey
   return everyPagedItem((count, offset) => context.call(list, { params: pageParams(count, offset) }), itemsKey, listPageSize);
 }
 
-/** The whole objects behind a list's summaries (lists leave fields out): one read each, with the kind's read endpoint. */
-export function readWhole(context: ResourceContext, summaries: ApiObject[]): Promise<ApiObject[]> {
+/**
+ * The whole objects behind a list's summaries (lists leave fields out): one read each, with the kind's read endpoint.
+ * `onRead` hears of each read as it completes (a long scan's progress).
+ */
+export function readWhole(context: ResourceContext, summaries: ApiObject[], onRead?: () => void): Promise<ApiObject[]> {
   const { declaration } = context;
-  return Promise.all(summaries.map((summary) => context.call(declaration.api.read!, { id: String(summary[declaration.apiId]) })));
+  const read = async (summary: ApiObject) => {
+    const object = await context.call(declaration.api.read!, { id: String(summary[declaration.apiId]) });
+    onRead?.();
+    return object;
+  };
+  return Promise.all(summaries.map(read));
 }

@@ -37,6 +37,7 @@ export const serverScopeInputs = {
     type: "integer",
     required: true,
     replaceOnChange: true,
+    references: { kind: "PostmarkServer", property: "serverId" },
     description: "The ID of the Postmark server this belongs to (e.g. `server.serverId`). Changing it replaces the resource.",
   },
   serverToken: {
@@ -130,36 +131,59 @@ export function inputsFromOutputs(declaration: ResourceDeclaration, outputs: Val
   return inputs;
 }
 
+/** A value Postmark holds that no program could declare (a template type the provider does not know), with why. */
+export interface UndeclarableValue {
+  /** Dotted input path, e.g. "templateType". */
+  path: string;
+  /** The fields from the top-level one down to the value's own. */
+  chain: Field[];
+  /** What check would say of it (a secret's value is not shown). */
+  problem: string;
+}
+
 /**
  * The inputs that declare an object as Postmark holds it, for a program that has not declared it yet (an import, or a
  * program written from an account): every required field, every field whose default is not known, and every other
  * one that differs from Postmark's default; object members likewise, one by one. Declared as they are, they make no
- * change; the rest stays Postmark's default either way.
+ * change; the rest stays Postmark's default either way. Values check would refuse are left out, and listed.
  */
-export function declarableInputs(declaration: ResourceDeclaration, object: ApiObject): Values {
-  const worthDeclaring = (fields: readonly Field[], values: Values): Values => {
+export function declarable(declaration: ResourceDeclaration, object: ApiObject): { inputs: Values; undeclarable: UndeclarableValue[] } {
+  const undeclarable: UndeclarableValue[] = [];
+  const worthDeclaring = (fields: readonly Field[], values: Values, parents: Field[]): Values => {
     const inputs: Values = {};
     for (const field of fields) {
       const value = values[field.input];
       if (value === undefined || value === null) continue;
+      const chain = [...parents, field];
       if (field.type === "object") {
-        const members = worthDeclaring(field.fields ?? [], value as Values);
+        const members = worthDeclaring(field.fields ?? [], value as Values, chain);
         if (Object.keys(members).length > 0) inputs[field.input] = members;
       } else if (field.required || field.default === undefined || !sameValue(field, value, field.default)) {
-        // A value the program could not declare (Postmark's "" for a note that can only be left out) stays unmanaged.
-        if (valueProblems(field, value).length === 0) inputs[field.input] = value;
+        const path = chain.map((f) => f.input).join(".");
+        const [problem] = valueProblems(field, value, path, chain.some((f) => f.secret));
+        if (problem === undefined) inputs[field.input] = value;
+        // Postmark's "" where a program can only leave the field out (a note) is "none": nothing is lost.
+        else if (value !== "" || chain.some((f) => f.required || f.replaceOnChange)) undeclarable.push({ path, chain, problem });
       }
     }
     return inputs;
   };
-  return worthDeclaring(declaration.fields, membersFromApi(declaration.fields, object));
+  return { inputs: worthDeclaring(declaration.fields, membersFromApi(declaration.fields, object), []), undeclarable };
 }
 
 /**
- * Whether an object found after a lost create answer is the one that request made: it carries every
- * declared value, and Postmark's defaults everywhere else, as a fresh object would.
+ * `declarable`'s inputs: what a first read (an import, `.get`) reports. A value the program could not declare
+ * (Postmark's "" for a note that can only be left out) stays unmanaged.
+ */
+export const declarableInputs = (declaration: ResourceDeclaration, object: ApiObject): Values => declarable(declaration, object).inputs;
+
+/**
+ * Whether an object found after a lost create answer (or a killed `pulumi up`) is the one a create of `news` made: it
+ * is live (not archived), and carries every declared value and Postmark's defaults everywhere else, as a fresh object
+ * would. The one notion of "the object this create made", for lost-create recovery and the recover command alike.
  */
 export function looksFreshlyCreatedFrom(declaration: ResourceDeclaration, object: ApiObject, news: Values): boolean {
+  if (declaration.isGone?.(object)) return false;
   const current = membersFromApi(declaration.fields, object);
   return freshLeaves(declaration.fields, news).every(({ chain, path, value }) => sameValue(leafField({ chain }), value, valueAt(current, path)));
 }

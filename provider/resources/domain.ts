@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceContext, ResourceDeclaration, OutputField } from "../core/declaration";
-import { PostmarkProviderError } from "../core/errors";
+import { interruptedCreateAdvice, PostmarkProviderError } from "../core/errors";
 import { unknownValue, Values } from "../core/fields";
 import { everyListItem, readWhole } from "../core/paging";
 import { ApiObject } from "../core/postmarkClient";
@@ -163,6 +163,7 @@ export const domainDeclaration: ResourceDeclaration = {
     update: { method: "PUT", path: "/domains/{id}" },
     delete: { method: "DELETE", path: "/domains/{id}" },
   },
+  listedAsSummaries: true,
   isNotFound: (error) => error.errorCode === 510,
   label: (values) => String(values.name),
   hooks: {
@@ -179,7 +180,7 @@ export const domainDeclaration: ResourceDeclaration = {
         new PostmarkProviderError(
           `The domain ${news.name} is already on this Postmark account (ID ${existing[0].ID}), and a domain can be added only once. ` +
             `To manage it from this program, set \`adoptDomainId: ${existing[0].ID}\` on this resource. (A sender signature on ` +
-            "the domain adds it too: declare the domain before its signatures.)",
+            `the domain adds it too: declare the domain before its signatures.) ${interruptedCreateAdvice("domain")}`,
         ),
     },
   },

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceContext, ResourceDeclaration } from "../core/declaration";
-import { PostmarkProviderError } from "../core/errors";
+import { interruptedCreateAdvice, PostmarkProviderError } from "../core/errors";
 import { unknownValue } from "../core/fields";
 import { everyListItem } from "../core/paging";
 import { PostmarkResource } from "../core/resource";
@@ -72,7 +72,8 @@ export const inboundRuleDeclaration: ResourceDeclaration = {
       async onConflict(context, news, [existing]) {
         return new PostmarkProviderError(
           `Server ${context.serverId} already has an inbound rule for "${existing.Rule}" (rule ID ${existing.ID}). To manage it from ` +
-            `this program, set \`adoptRuleId: ${existing.ID}\` on this resource; otherwise remove the duplicate "${news.rule}".`,
+            `this program, set \`adoptRuleId: ${existing.ID}\` on this resource; otherwise remove the duplicate "${news.rule}". ` +
+            interruptedCreateAdvice("inbound rule"),
         );
       },
     },

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceContext, ResourceDeclaration } from "../core/declaration";
 import { notice } from "../core/notices";
-import { PostmarkApiError, PostmarkProviderError } from "../core/errors";
+import { interruptedCreateAdvice, PostmarkApiError, PostmarkProviderError } from "../core/errors";
 import { unknownValue, Values } from "../core/fields";
 import { ApiObject } from "../core/postmarkClient";
 import { PostmarkResource } from "../core/resource";
@@ -27,6 +27,18 @@ const streamIdRule = (id: string): string | undefined => {
   if (id === "all") return '"all" is reserved by Postmark';
   return undefined;
 };
+
+/**
+ * The name Postmark gives each default stream (the emulator's reading; uncertain for Postmark): a default stream still
+ * so named, with no description and its type's unsubscribe handling, is as Postmark made it. One named otherwise is
+ * simply declared by a scan, which changes nothing.
+ */
+const defaultStreamNames: Record<string, string> = {
+  outbound: "Default Transactional Stream",
+  inbound: "Default Inbound Stream",
+  broadcast: "Default Broadcast Stream",
+};
+const defaultHandling = (type: unknown) => (type === "Broadcasts" ? "Postmark" : "None");
 
 const streamPath = "/message-streams/{id}";
 const isDefaultStream = (id: unknown) => typeof id === "string" && id in defaultStreamTypes;
@@ -158,6 +170,11 @@ export const messageStreamDeclaration: ResourceDeclaration = {
       }
       return failures;
     },
+    madeByPostmark: (stream) =>
+      isDefaultStream(stream.ID) &&
+      stream.Name === defaultStreamNames[stream.ID as string] &&
+      !stream.Description &&
+      (stream.SubscriptionManagementConfiguration as Values | undefined)?.UnsubscribeHandlingType === defaultHandling(stream.MessageStreamType),
     // The default streams exist with the server: declaring one manages it (unarchiving a default broadcast stream).
     async existingInsteadOfCreate(context, news) {
       if (!isDefaultStream(news.streamId)) return undefined;
@@ -194,7 +211,7 @@ export const messageStreamDeclaration: ResourceDeclaration = {
         }
         return new PostmarkProviderError(
           `A message stream "${existing.ID}" already exists on server ${context.serverId}. To manage it from this program, ` +
-            `set \`adoptStreamId: "${existing.ID}"\` on this resource; otherwise choose another streamId.`,
+            `set \`adoptStreamId: "${existing.ID}"\` on this resource; otherwise choose another streamId. ${interruptedCreateAdvice("message stream")}`,
         );
       },
     },

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceContext, ResourceDeclaration } from "../core/declaration";
-import { PostmarkProviderError } from "../core/errors";
+import { interruptedCreateAdvice, PostmarkProviderError } from "../core/errors";
 import { unknownValue, Values } from "../core/fields";
 import { everyListItem, readWhole } from "../core/paging";
 import { PostmarkResource } from "../core/resource";
@@ -118,6 +118,7 @@ export const senderSignatureDeclaration: ResourceDeclaration = {
     update: { method: "PUT", path: "/senders/{id}" },
     delete: { method: "DELETE", path: "/senders/{id}" },
   },
+  listedAsSummaries: true,
   // ErrorCode 501, as HTTP 422 (the published error list) or 404 (Postmark's newer pages).
   isNotFound: (error) => error.errorCode === 501,
   label: (values) => String(values.fromEmail),
@@ -148,7 +149,7 @@ export const senderSignatureDeclaration: ResourceDeclaration = {
       onConflict: async (_context, news, existing) =>
         new PostmarkProviderError(
           `A sender signature for ${news.fromEmail} already exists on this Postmark account (ID ${existing[0].ID}). To manage it ` +
-            `from this program, set \`adoptSenderSignatureId: ${existing[0].ID}\` on this resource.`,
+            `from this program, set \`adoptSenderSignatureId: ${existing[0].ID}\` on this resource. ${interruptedCreateAdvice("sender signature")}`,
         ),
     },
   },

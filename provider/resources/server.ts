@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceDeclaration } from "../core/declaration";
-import { PostmarkApiError, PostmarkProviderError } from "../core/errors";
+import { interruptedCreateAdvice, PostmarkApiError, PostmarkProviderError } from "../core/errors";
 import { Field, unknownValue } from "../core/fields";
 import { ApiServer } from "../core/postmarkClient";
 import { PostmarkResource } from "../core/resource";
@@ -119,7 +119,7 @@ export const serverDeclaration: ResourceDeclaration = {
         return new PostmarkProviderError(
           `A Postmark server named "${news.name}" already exists (ID ${ids.join(", ")}), and server names are unique in an ` +
             `account. To manage that server from this program, set \`adoptServerId: ${ids[0]}\` on this resource; ` +
-            "otherwise choose another name.",
+            `otherwise choose another name. ${interruptedCreateAdvice("server")}`,
         );
       },
     },

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceContext, ResourceDeclaration } from "../core/declaration";
-import { PostmarkApiError, PostmarkProviderError } from "../core/errors";
+import { interruptedCreateAdvice, PostmarkApiError, PostmarkProviderError } from "../core/errors";
 import { Field, sameValue, unknownValue, Values } from "../core/fields";
 import { everyListItem, readWhole } from "../core/paging";
 import { ApiObject } from "../core/postmarkClient";
@@ -28,10 +28,11 @@ const isKnown = (value: unknown) => value !== undefined && value !== null && val
 const isEmpty = (value: unknown) => value === undefined || value === null || value === "";
 const placeholderCount = (text: string) => text.match(placeholderPattern)?.length ?? 0;
 
-const bodyField = (input: string, api: string, kind: string): Field => ({
+const bodyField = (input: string, api: string, kind: string, fileExtension: string): Field => ({
   input,
   api,
   type: "string",
+  fileExtension,
   default: "",
   emptyMeansNone: true,
   description:
@@ -58,8 +59,8 @@ const fields: Field[] = [
     type: "string",
     description: "The subject, in Postmark's template language. Required for a Standard template; a Layout has none.",
   },
-  bodyField("htmlBody", "HtmlBody", "HTML"),
-  bodyField("textBody", "TextBody", "plain-text"),
+  bodyField("htmlBody", "HtmlBody", "HTML", "html"),
+  bodyField("textBody", "TextBody", "plain-text", "txt"),
   {
     input: "templateType",
     api: "TemplateType",
@@ -76,6 +77,7 @@ const fields: Field[] = [
     default: "",
     emptyMeansNone: true,
     rule: aliasRule,
+    references: { kind: "PostmarkTemplate", property: "alias" },
     description:
       'The alias of the Layout this Standard template is wrapped in (e.g. `layout.alias`). "" or removing it detaches the layout.',
   },
@@ -162,6 +164,7 @@ export const templateDeclaration: ResourceDeclaration = {
     delete: { method: "DELETE", path: templatePath },
   },
   readAfterWrite: true,
+  listedAsSummaries: true,
   isNotFound: (error) => error.errorCode === 1101,
   // Postmark may keep a deleted template readable, inactive (uncertain): for the program it is gone.
   isGone: (template) => template.Active === false,
@@ -211,7 +214,8 @@ export const templateDeclaration: ResourceDeclaration = {
       async onConflict(context, news, [existing]) {
         return new PostmarkProviderError(
           `A template with the alias "${existing.Alias}" already exists on server ${context.serverId}: ${describeTemplate(existing)}. ` +
-            `To manage it from this program, set \`adoptTemplateId: ${existing.TemplateId}\` on this resource; otherwise choose another alias.`,
+            `To manage it from this program, set \`adoptTemplateId: ${existing.TemplateId}\` on this resource; otherwise choose another alias. ` +
+            interruptedCreateAdvice("template"),
         );
       },
     },

@@ -1,12 +1,13 @@
 /**
  * PostmarkWebhook: a webhook of a server's message stream (server token, found by the provider). Its HTTP auth
- * and headers are secrets (Postmark returns the password in clear). A webhook has no unique name: a create
- * whose answer was lost is recovered by finding the webhook with the same URL on that stream that was not
- * there before.
+ * and headers are secrets (Postmark returns the password in clear). A webhook has no unique name, but Postmark
+ * would make a second one with the same URL and stream (every event then sent twice): the provider refuses that
+ * twin as Postmark refuses the other kinds' (unless `allowSameUrl`), and a create whose answer was lost is recovered
+ * by finding the webhook with that URL on that stream that was not there before.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceDeclaration } from "../core/declaration";
-import { PostmarkProviderError } from "../core/errors";
+import { interruptedCreateAdvice, PostmarkProviderError } from "../core/errors";
 import { Field, Values } from "../core/fields";
 import { ApiObject } from "../core/postmarkClient";
 import { PostmarkResource } from "../core/resource";
@@ -28,6 +29,11 @@ const includeContent: Field = {
   description: "Include the message's content in the payload.",
 };
 
+/** The stream a webhook declares: Postmark's default when none is. */
+const streamOf = (news: Values) => String(news.messageStream ?? "outbound");
+/** The key Postmark does not keep unique for webhooks: a webhook for this URL on this stream. */
+const sameUrlAndStream = (webhook: ApiObject, news: Values) => webhook.Url === news.url && webhook.MessageStream === streamOf(news);
+
 /** Postmark refuses these on Broadcasts streams (ErrorCode 1353). */
 const notOnBroadcasts = ["bounce", "spamComplaint"];
 
@@ -47,6 +53,7 @@ export const webhookDeclaration: ResourceDeclaration = {
       type: "string",
       default: "outbound",
       replaceOnChange: true,
+      references: { kind: "PostmarkMessageStream", property: "streamId" },
       description: "The ID of the message stream whose events are sent (not an Inbound stream). Default: outbound. Changing it replaces the webhook.",
     },
     {
@@ -56,7 +63,7 @@ export const webhookDeclaration: ResourceDeclaration = {
       secret: true,
       fields: [
         { input: "username", api: "Username", type: "string", required: true, description: "The basic-auth user name." },
-        { input: "password", api: "Password", type: "string", required: true, description: "The basic-auth password." },
+        { input: "password", api: "Password", type: "string", required: true, secret: true, description: "The basic-auth password." },
       ],
       description: "Basic auth Postmark sends with each request. Secret (Postmark returns the password in clear).",
     },
@@ -68,7 +75,7 @@ export const webhookDeclaration: ResourceDeclaration = {
       default: [],
       fields: [
         { input: "name", api: "Name", type: "string", required: true, description: "The header's name." },
-        { input: "value", api: "Value", type: "string", required: true, description: "The header's value." },
+        { input: "value", api: "Value", type: "string", required: true, secret: true, description: "The header's value." },
       ],
       rule: (headers: unknown[]) => (headers.length > 30 ? "Postmark allows at most 30 headers" : undefined),
       description: "Headers Postmark sends with each request (at most 30). Secret. Removing it clears them.",
@@ -91,6 +98,17 @@ export const webhookDeclaration: ResourceDeclaration = {
       description:
         "Which events are sent. Only the triggers (and members) you declare are managed; one you stop declaring goes back " +
         "to disabled. A trigger not given on create is disabled.",
+    },
+  ],
+  options: [
+    {
+      input: "allowSameUrl",
+      api: "",
+      type: "boolean",
+      description:
+        "Create this webhook even when its stream already has a webhook for the same URL (one of this stack, or made by hand): " +
+        "Postmark then sends every event to that URL twice. Default: false, and such a create fails naming the webhook in " +
+        "the way (an interrupted `pulumi up` may have made it: see the recover command).",
     },
   ],
   outputs: [{ output: "webhookId", api: "ID", type: "integer", description: "Postmark's numeric webhook ID." }],
@@ -132,13 +150,22 @@ export const webhookDeclaration: ResourceDeclaration = {
     recovery: {
       listAll: async (context) => (await context.call<{ Webhooks: ApiObject[] }>({ method: "GET", path: "/webhooks" })).Webhooks,
       findSame: async (context, news) => {
-        const stream = String(news.messageStream ?? "outbound");
-        const { Webhooks } = await context.call<{ Webhooks: ApiObject[] }>({ method: "GET", path: "/webhooks" }, { params: { MessageStream: stream } });
-        return Webhooks.filter((w) => w.Url === news.url);
+        const params = { MessageStream: streamOf(news) };
+        const { Webhooks } = await context.call<{ Webhooks: ApiObject[] }>({ method: "GET", path: "/webhooks" }, { params });
+        return Webhooks.filter((w) => sameUrlAndStream(w, news));
       },
-      // Webhooks have no unique name: nothing is refused for existing, so a create never conflicts.
+      // Postmark refuses no webhook for existing: the provider refuses twins itself (twinsBefore).
       isConflict: () => false,
-      onConflict: async () => new PostmarkProviderError("unreachable: webhooks never conflict"),
+      twinsBefore: (before, news) => (news.allowSameUrl === true ? [] : before.filter((w) => sameUrlAndStream(w, news))),
+      async onConflict(context, news, twins) {
+        const ids = twins.map((w) => w.ID).join(", ");
+        return new PostmarkProviderError(
+          `Stream "${streamOf(news)}" of server ${context.serverId} already has a webhook for ${news.url} (webhook ID ${ids}), and a ` +
+            "second one would receive every event again. To manage that webhook from this program, set " +
+            `\`adoptWebhookId: ${twins[0].ID}\` on this resource. ${interruptedCreateAdvice("webhook")} If another resource of ` +
+            "this stack manages it and you want both, set `allowSameUrl: true` on this one. Nothing was changed.",
+        );
+      },
     },
   },
 };
@@ -183,6 +210,11 @@ export interface PostmarkWebhookArgs {
   triggers?: pulumi.Input<WebhookTriggers>;
   /** The ID of a webhook made by hand on this server, to manage it instead of creating one. */
   adoptWebhookId?: pulumi.Input<number>;
+  /**
+   * Create it even when its stream already has a webhook for the same URL: Postmark then sends every event there twice.
+   * Default: false, and such a create fails naming that webhook.
+   */
+  allowSameUrl?: pulumi.Input<boolean>;
 }
 
 /**

@@ -31,6 +31,12 @@ namespace PulumiPostmark.Postmark
         public Output<int?> AdoptWebhookId { get; private set; } = null!;
 
         /// <summary>
+        /// Create this webhook even when its stream already has a webhook for the same URL (one of this stack, or made by hand): Postmark then sends every event to that URL twice. Default: false, and such a create fails naming the webhook in the way (an interrupted `pulumi up` may have made it: see the recover command).
+        /// </summary>
+        [Output("allowSameUrl")]
+        public Output<bool?> AllowSameUrl { get; private set; } = null!;
+
+        /// <summary>
         /// Basic auth Postmark sends with each request. Secret (Postmark returns the password in clear).
         /// </summary>
         [Output("httpAuth")]
@@ -140,6 +146,12 @@ namespace PulumiPostmark.Postmark
         /// </summary>
         [Input("adoptWebhookId")]
         public Input<int>? AdoptWebhookId { get; set; }
+
+        /// <summary>
+        /// Create this webhook even when its stream already has a webhook for the same URL (one of this stack, or made by hand): Postmark then sends every event to that URL twice. Default: false, and such a create fails naming the webhook in the way (an interrupted `pulumi up` may have made it: see the recover command).
+        /// </summary>
+        [Input("allowSameUrl")]
+        public Input<bool>? AllowSameUrl { get; set; }
 
         [Input("httpAuth")]
         private Input<Inputs.WebhookHttpAuthArgs>? _httpAuth;

@@ -50,6 +50,10 @@ export class Webhook extends pulumi.CustomResource {
      */
     declare public readonly adoptWebhookId: pulumi.Output<number | undefined>;
     /**
+     * Create this webhook even when its stream already has a webhook for the same URL (one of this stack, or made by hand): Postmark then sends every event to that URL twice. Default: false, and such a create fails naming the webhook in the way (an interrupted `pulumi up` may have made it: see the recover command).
+     */
+    declare public readonly allowSameUrl: pulumi.Output<boolean | undefined>;
+    /**
      * Basic auth Postmark sends with each request. Secret (Postmark returns the password in clear).
      */
     declare public readonly httpAuth: pulumi.Output<outputs.WebhookHttpAuth | undefined>;
@@ -104,6 +108,7 @@ export class Webhook extends pulumi.CustomResource {
                 throw new Error("Missing required property 'url'");
             }
             resourceInputs["adoptWebhookId"] = args?.adoptWebhookId;
+            resourceInputs["allowSameUrl"] = args?.allowSameUrl;
             resourceInputs["httpAuth"] = args?.httpAuth ? pulumi.secret(args.httpAuth) : undefined;
             resourceInputs["httpHeaders"] = args?.httpHeaders ? pulumi.secret(args.httpHeaders) : undefined;
             resourceInputs["messageStream"] = (args?.messageStream) ?? "outbound";
@@ -115,6 +120,7 @@ export class Webhook extends pulumi.CustomResource {
             resourceInputs["webhookId"] = undefined /*out*/;
         } else {
             resourceInputs["adoptWebhookId"] = undefined /*out*/;
+            resourceInputs["allowSameUrl"] = undefined /*out*/;
             resourceInputs["httpAuth"] = undefined /*out*/;
             resourceInputs["httpHeaders"] = undefined /*out*/;
             resourceInputs["managedFields"] = undefined /*out*/;
@@ -140,6 +146,10 @@ export interface WebhookArgs {
      * The ID of an existing webhook of this server to manage instead of creating one: it is read and brought to the declared values with at most one edit.
      */
     adoptWebhookId?: pulumi.Input<number | undefined>;
+    /**
+     * Create this webhook even when its stream already has a webhook for the same URL (one of this stack, or made by hand): Postmark then sends every event to that URL twice. Default: false, and such a create fails naming the webhook in the way (an interrupted `pulumi up` may have made it: see the recover command).
+     */
+    allowSameUrl?: pulumi.Input<boolean | undefined>;
     /**
      * Basic auth Postmark sends with each request. Secret (Postmark returns the password in clear).
      */

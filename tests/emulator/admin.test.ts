@@ -75,6 +75,7 @@ describe("admin API", () => {
     expect((await pm.call("GET", "/__emulator/settings", undefined, bare)).json).toEqual({
       faults: {},
       latencyMs: 0,
+      answerDelayMs: 0,
       deleteDisabled: true,
       seed: 1,
       retryAfterRate: 0.5,

@@ -84,6 +84,18 @@ describe("faults on the Message Streams and Webhooks APIs", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
   });
 
+  test("answerDelayMs: a write is done, and seen by other requests, before it is answered; reads are answered at once", async () => {
+    await pm.settings({ answerDelayMs: 400 });
+    const started = Date.now();
+    const creating = call("POST", "/webhooks", { Url: "https://example.com/slow-answer" });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect((await call("GET", "/webhooks")).json.Webhooks.map((w: { Url: string }) => w.Url)).toEqual(["https://example.com/slow-answer"]);
+    expect(Date.now() - started).toBeLessThan(390);
+    expect((await creating).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+    await pm.settings({ answerDelayMs: 0 });
+  });
+
   test("every server-level request is logged with its path and query, status and fault, never the token", async () => {
     await call("GET", "/message-streams?MessageStreamType=Inbound");
     await call("POST", "/webhooks", { Url: "https://example.com" });

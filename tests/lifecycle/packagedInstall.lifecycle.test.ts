@@ -119,6 +119,15 @@ describe(`pulumi-postmark installed from npm pack into another project on @pulum
     expect(preview.stdout).toMatch(/~ trackOpens\s*: false => true/);
   });
 
+  it("ships the pulumi-postmark bin: recover on a stack with nothing pending says so and changes nothing", () => {
+    const out = execFileSync(path.join(consumerDir, "node_modules", ".bin", "pulumi-postmark"), ["recover", "--stack", test.stack.name], {
+      cwd: test.workDir,
+      env: { ...process.env, ...test.env },
+      encoding: "utf8",
+    });
+    expect(out).toBe(`Stack ${test.stack.name} has no pending operations: nothing to recover.\n`);
+  });
+
   it("destroys the server, leaving no account token in the state", async () => {
     await test.stack.destroy();
     expect(await admin().servers()).toEqual([]);

@@ -80,6 +80,20 @@ export interface TestStack {
    * added unless `stack` is false (for commands that take none, like `pulumi plugin`).
    */
   runCli(args: string[], env?: Record<string, string>, stack?: boolean): Promise<CliRun>;
+  /**
+   * Starts the CLI in a process group of its own, as a CI runner starts a job's command, so that `kill()` can end it
+   * the way a cancelled job or a dead runner does: SIGKILL to the whole group, with no chance to save anything.
+   */
+  startKillableCli(args: string[], env?: Record<string, string>): KillableCli;
+  /** The file:// backend's directory (the state, its history, backups and locks). */
+  backendDir: string;
+  /** The environment the CLI runs with (PATH with the CLI, backend, passphrase, the stack's env), for other commands run on the stack. */
+  env: Record<string, string>;
+  /**
+   * Runs another program in the project's folder with the stack's environment (the backend, the CLI on PATH), as a
+   * user runs a command beside Pulumi (`node <bin> scan ...`); `env` adds to it.
+   */
+  run(file: string, args: string[], env?: Record<string, string>): Promise<CliRun>;
   setProgram(program: string): void;
   /** Replaces a YAML project's program (its resources, outputs and variables). */
   setYaml(body: string): void;
@@ -90,6 +104,17 @@ export interface CliRun {
   exitCode: number | null;
   stdout: string;
   stderr: string;
+}
+
+export interface KillableCli {
+  /** How the run ended (killed: exitCode null). */
+  done: Promise<CliRun>;
+  /**
+   * SIGKILL to the CLI's whole process group, and to Pulumi's plugins (the language host, the program, the providers),
+   * which Pulumi starts in process groups of their own and which would otherwise outlive it, as a dying CI runner takes
+   * them all. Resolves once none of them is left.
+   */
+  kill(): Promise<CliRun>;
 }
 
 export async function createTestStack(options: TestStackOptions): Promise<TestStack> {
@@ -138,9 +163,9 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
       encoding: "utf8",
       maxBuffer: 64 * 1024 * 1024,
     });
-  const runCli = (args: string[], env: Record<string, string> = {}, withStack = true) =>
-    new Promise<CliRun>((resolve, reject) => {
-      const child = spawn(path.join(bin, "pulumi"), [...args, ...(withStack ? ["--stack", stackName] : [])], { cwd: workDir, env: { ...process.env, ...envVars, ...env } });
+  const spawnProcess = (file: string, args: string[], env: Record<string, string>, detached: boolean) => {
+    const child = spawn(file, args, { cwd: workDir, env: { ...process.env, ...envVars, ...env }, detached });
+    const done = new Promise<CliRun>((resolve, reject) => {
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -148,6 +173,26 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
       child.on("error", reject);
       child.on("close", (exitCode) => resolve({ exitCode, stdout, stderr }));
     });
+    return { child, done };
+  };
+  const run = (file: string, args: string[], env: Record<string, string> = {}) => spawnProcess(file, args, env, false).done;
+  const spawnCli = (args: string[], env: Record<string, string>, detached: boolean, withStack = true) =>
+    spawnProcess(path.join(bin, "pulumi"), [...args, ...(withStack ? ["--stack", stackName] : [])], env, detached);
+  const runCli = (args: string[], env: Record<string, string> = {}, withStack = true) => spawnCli(args, env, false, withStack).done;
+  const startKillableCli = (args: string[], env: Record<string, string> = {}): KillableCli => {
+    const { child, done } = spawnCli(args, env, true);
+    const kill = async () => {
+      process.kill(-child.pid!, "SIGKILL");
+      for (let sweep = 0; ; sweep++) {
+        const left = processesIn(workDir);
+        if (left.length === 0) return done;
+        if (sweep === 50) throw new Error(`processes of the killed CLI still run: ${left.join(", ")}`);
+        for (const pid of left) process.kill(pid, "SIGKILL");
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    return { done, kill };
+  };
   for (const [key, value] of Object.entries(options.config ?? {})) await stack.setConfig(key, { value });
   for (const [key, value] of Object.entries(options.secretConfig ?? {})) await stack.setConfig(key, { value, secret: true });
 
@@ -158,6 +203,10 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     setYaml,
     cli,
     runCli,
+    startKillableCli,
+    backendDir: stateDir,
+    env: envVars,
+    run,
     // Not stack.exportStack(): the Automation API exports with --show-secrets.
     exportState: async () => cli(["stack", "export"]),
     rawBackendFiles: () => readTree(stateDir),
@@ -168,18 +217,21 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
   };
 }
 
-let pluginDir: string | undefined;
+const pluginDirs = new Map<string, string>();
 
 /**
- * A directory holding `pulumi-resource-postmark`, the postmark provider plugin as this repo builds it (dist/), for a
- * project's `plugins.providers` to name: the engine runs it as it runs an installed plugin.
+ * A directory holding `pulumi-resource-postmark`, the postmark provider plugin as this repo builds it (dist/), or as
+ * another copy of the package at `packageRoot` holds it, for a project's `plugins.providers` to name: the engine runs it
+ * as it runs an installed plugin.
  */
-export function postmarkPluginDir(): string {
+export function postmarkPluginDir(packageRoot = repoRoot): string {
+  let pluginDir = pluginDirs.get(packageRoot);
   if (!pluginDir) {
-    pluginDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-postmark-plugin-"));
-    const main = path.join(repoRoot, "dist", "provider", "plugin", "main.js");
-    fs.writeFileSync(path.join(pluginDir, "pulumi-resource-postmark"), `#!/bin/sh\nexec node ${JSON.stringify(main)} "$@"\n`, { mode: 0o755 });
-    process.on("exit", () => fs.rmSync(pluginDir!, { recursive: true, force: true }));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-postmark-plugin-"));
+    const main = path.join(packageRoot, "dist", "provider", "plugin", "main.js");
+    fs.writeFileSync(path.join(dir, "pulumi-resource-postmark"), `#!/bin/sh\nexec node ${JSON.stringify(main)} "$@"\n`, { mode: 0o755 });
+    process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+    pluginDirs.set(packageRoot, (pluginDir = dir));
   }
   return pluginDir;
 }
@@ -211,6 +263,19 @@ export async function failureText(run: Promise<unknown>): Promise<string> {
     return [err.message, err.commandResult?.stdout, err.commandResult?.stderr].join("\n");
   }
   throw new Error("expected the Pulumi operation to fail, and it succeeded");
+}
+
+/** The processes running in `dir` (Linux's /proc): a CLI run's plugins (language host, program, providers) run in its project. */
+function processesIn(dir: string): number[] {
+  const real = fs.realpathSync(dir);
+  return fs.readdirSync("/proc").filter((entry) => {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) return false;
+    try {
+      return fs.readlinkSync(`/proc/${entry}/cwd`) === real;
+    } catch {
+      return false; // ended meanwhile, or another user's
+    }
+  }).map(Number);
 }
 
 function readTree(dir: string): string {

@@ -82,15 +82,7 @@ describe("the first read of an object made by hand reports the inputs that decla
     // A verification whose checks have not passed is work left to do: the next up runs them.
     const unverified = await operationsOf("PostmarkDomainVerification").read(String(domain.ID), {});
     expect(operationsOf("PostmarkDomainVerification").diff(String(domain.ID), unverified.props, unverified.inputs!).changes).toBe(true);
-    await admin.publishDomainDns(domain.ID);
-    for (const check of ["verifyDkim", "verifyReturnPath"]) {
-      const answer = await fetch(`${admin.url}/domains/${domain.ID}/${check}`, {
-        method: "PUT",
-        headers: { "X-Postmark-Account-Token": accountToken, Accept: "application/json", "Content-Type": "application/json" },
-        body: "{}",
-      });
-      expect(answer.status).toBe(200);
-    }
+    await admin.verifyDomainAsOwner(domain.ID, accountToken);
     expect(await importedInputs("PostmarkDomainVerification", String(domain.ID))).toEqual({ domainId: domain.ID });
     const sender = await admin.createSenderByHand({ EmailAddress: "billing@example.com", Name: "Billing", ReplyToEmail: "help@example.com" });
     expect(await importedInputs("PostmarkSenderSignature", String(sender.ID))).toMatchObject({ fromEmail: "billing@example.com", name: "Billing" });

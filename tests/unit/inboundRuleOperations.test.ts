@@ -2,6 +2,7 @@
  * PostmarkInboundRule's operations against the emulator over HTTP: no GET by ID (read pages the list), no edit
  * (a changed rule replaces), a duplicate named by ID, lost-create recovery.
  */
+import { interruptedCreateAdvice } from "../../provider/core/errors";
 import { Values } from "../../provider/core/fields";
 import { ResourceOperations } from "../../provider/core/operations";
 import { inboundRuleDeclaration } from "../../provider/resources/inboundRule";
@@ -68,7 +69,8 @@ describe("create", () => {
     const failure = await failureOf(operations.create(checked({ serverId, rule: "junk.example.com" })));
     expect(failure.message).toBe(
       `Server ${serverId} already has an inbound rule for "Junk.Example.com" (rule ID ${existing.ID}). To manage it from this ` +
-        `program, set \`adoptRuleId: ${existing.ID}\` on this resource; otherwise remove the duplicate "junk.example.com".`,
+        `program, set \`adoptRuleId: ${existing.ID}\` on this resource; otherwise remove the duplicate "junk.example.com". ` +
+        interruptedCreateAdvice("inbound rule"),
     );
     expect(await rules()).toEqual(["Junk.Example.com"]);
   });

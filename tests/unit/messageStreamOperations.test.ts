@@ -2,6 +2,7 @@
  * PostmarkMessageStream's operations against the emulator over HTTP: the server token, check rules, the calls
  * and bodies of create, read, edit and archive, default streams, unarchiving, lost-create recovery and adoption.
  */
+import { interruptedCreateAdvice } from "../../provider/core/errors";
 import { unknownValue, Values } from "../../provider/core/fields";
 import { ResourceOperations } from "../../provider/core/operations";
 import { messageStreamDeclaration } from "../../provider/resources/messageStream";
@@ -294,7 +295,7 @@ describe("create", () => {
     const failure = await operations.create({ serverId: server.ID, streamId: "news", name: "News", messageStreamType: "Broadcasts" }).catch((e) => e);
     expect(failure.message).toBe(
       `A message stream "news" already exists on server ${server.ID}. To manage it from this program, set \`adoptStreamId: "news"\` ` +
-        "on this resource; otherwise choose another streamId.",
+        `on this resource; otherwise choose another streamId. ${interruptedCreateAdvice("message stream")}`,
     );
     expect(await stream("news")).toMatchObject({ Name: "By hand", ArchivedAt: null });
   });

@@ -3,6 +3,7 @@
  * outputs read from EmailAddress/ReplyToEmailAddress, Name in every edit, confirmation never waited for,
  * Postmark's refusals (503, 504, 501 as 422 or 404), adoption and lost-create recovery.
  */
+import { interruptedCreateAdvice } from "../../provider/core/errors";
 import { Values } from "../../provider/core/fields";
 import { ResourceOperations } from "../../provider/core/operations";
 import { senderSignatureDeclaration } from "../../provider/resources/senderSignature";
@@ -84,7 +85,7 @@ describe("create", () => {
     const failure = await failureOf(signatures.create(billing));
     expect(failure.message).toBe(
       `A sender signature for Billing@example.com already exists on this Postmark account (ID ${existing.ID}). To manage it from this ` +
-        `program, set \`adoptSenderSignatureId: ${existing.ID}\` on this resource.`,
+        `program, set \`adoptSenderSignatureId: ${existing.ID}\` on this resource. ${interruptedCreateAdvice("sender signature")}`,
     );
     expect(await admin.senders()).toHaveLength(1);
   });

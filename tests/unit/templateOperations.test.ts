@@ -2,6 +2,7 @@
  * PostmarkTemplate's operations against the emulator over HTTP: check with no API call, read after write,
  * partial edits, layouts, Postmark's errors made clear, lost-create recovery, validation before writing.
  */
+import { interruptedCreateAdvice } from "../../provider/core/errors";
 import { unknownValue, Values } from "../../provider/core/fields";
 import { ResourceOperations } from "../../provider/core/operations";
 import { templateDeclaration } from "../../provider/resources/template";
@@ -135,7 +136,8 @@ describe("create: one POST, then one read (Postmark answers without the bodies)"
     const failure = await failureOf(operations.create(checked({ ...welcome(), layoutTemplate: undefined })));
     expect(failure.message).toBe(
       `A template with the alias "Welcome" already exists on server ${serverId}: "Old welcome" (ID ${existing.TemplateId}, alias Welcome). ` +
-        `To manage it from this program, set \`adoptTemplateId: ${existing.TemplateId}\` on this resource; otherwise choose another alias.`,
+        `To manage it from this program, set \`adoptTemplateId: ${existing.TemplateId}\` on this resource; otherwise choose another alias. ` +
+        interruptedCreateAdvice("template"),
     );
     expect(await admin.templates(serverId)).toHaveLength(1);
   });

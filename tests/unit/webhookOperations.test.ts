@@ -7,7 +7,7 @@ import { unknownValue, Values } from "../../provider/core/fields";
 import { ResourceOperations } from "../../provider/core/operations";
 import { webhookDeclaration } from "../../provider/resources/webhook";
 import { StoredServer } from "../support/emulatorAdmin";
-import { failureReasons, printed, RecordingClient, useOperationsEmulator } from "../support/operationsHarness";
+import { failureOf, failureReasons, printed, RecordingClient, useOperationsEmulator } from "../support/operationsHarness";
 
 const accountToken = "unit-test-account-token-webhooks-3f9a";
 const url = "https://hooks.example.com/postmark";
@@ -207,7 +207,8 @@ describe("create", () => {
   it("never takes a webhook with the same URL that existed before: a new one is made, even after a lost answer", async () => {
     const before = await admin.createWebhookByHand(server.ID, { Url: url, Triggers: { Delivery: { Enabled: true } } });
     await admin.settings({ createFaultQueue: ["lost-create"] });
-    const { id } = await operations.create({ serverId: server.ID, url, triggers: { delivery: { enabled: true } } });
+    // allowSameUrl: without it the create is refused before any POST (the twin tests below).
+    const { id } = await operations.create({ serverId: server.ID, url, triggers: { delivery: { enabled: true } }, allowSameUrl: true });
     const stored = await webhooks();
     expect(stored.map((w) => w.ID)).toEqual([before.ID, before.ID + 1]);
     expect(id).toBe(`${server.ID}/${before.ID + 1}`);
@@ -224,11 +225,45 @@ describe("create", () => {
     expect([answered.id, recovered.id, recoveredToo.id].sort()).toEqual(stored.map((w) => `${server.ID}/${w.ID}`).sort());
   });
 
-  it("a webhook with the same URL beside it does not stop a create", async () => {
+  it("a webhook with the same URL on the same stream from before the run stops a create: no twin, its ID and what to do", async () => {
     const before = await admin.createWebhookByHand(server.ID, { Url: url });
-    const { id } = await operations.create({ serverId: server.ID, url });
+    const failure = await failureOf(operations.create({ serverId: server.ID, url, httpAuth }));
+    expect(failure.message).toBe(
+      `Stream "outbound" of server ${server.ID} already has a webhook for ${url} (webhook ID ${before.ID}), and a second one would ` +
+        `receive every event again. To manage that webhook from this program, set \`adoptWebhookId: ${before.ID}\` on this resource. ` +
+        "If a `pulumi up` of this stack was interrupted while creating this webhook, run `npx pulumi-postmark recover --stack <stack>` " +
+        "instead: it takes the webhook that run made into the stack. If another resource of this stack manages it and you want both, " +
+        "set `allowSameUrl: true` on this one. Nothing was changed.",
+    );
+    expectNoSecrets(printed(failure));
+    expect((await webhooks()).map((w) => w.ID)).toEqual([before.ID]);
+    // The one listing every create takes already shows it: no call more than a create's.
+    expect(await calls()).toEqual([tokenLookup(), "GET /webhooks 200"]);
+  });
+
+  it("a webhook with the same URL on another stream, or another URL on the same stream, does not stop a create", async () => {
+    await admin.createWebhookByHand(server.ID, { Url: url, MessageStream: "broadcast" });
+    await admin.createWebhookByHand(server.ID, { Url: "https://hooks.example.com/other" });
+    await operations.create({ serverId: server.ID, url });
+    expect(await webhooks()).toHaveLength(3);
+  });
+
+  it("allowSameUrl makes the twin, and stays among the outputs (read reports it back)", async () => {
+    const before = await admin.createWebhookByHand(server.ID, { Url: url });
+    const { id, outs } = await operations.create({ serverId: server.ID, url, allowSameUrl: true });
     expect(id).not.toBe(`${server.ID}/${before.ID}`);
     expect(await webhooks()).toHaveLength(2);
+    expect(outs.allowSameUrl).toBe(true);
+    expect((await operations.read(id, outs)).inputs).toMatchObject({ allowSameUrl: true });
+  });
+
+  it("webhooks alike made by one run are no twins of each other: only what was there before the run's first create counts", async () => {
+    const alike = { serverId: server.ID, url, triggers: { open: { enabled: true } } };
+    await Promise.all([operations.create(alike), operations.create(alike)]);
+    await operations.create(alike);
+    expect(await webhooks()).toHaveLength(3);
+    newProcess(); // the next run: they were there before it
+    expect((await failureOf(operations.create(alike))).message).toContain("already has a webhook for");
   });
 
   it("a create that meets a reset before Postmark acted is retried once a lookup shows no webhook", async () => {

@@ -26,6 +26,8 @@ type Webhook struct {
 
 	// The ID of an existing webhook of this server to manage instead of creating one: it is read and brought to the declared values with at most one edit.
 	AdoptWebhookId pulumi.IntPtrOutput `pulumi:"adoptWebhookId"`
+	// Create this webhook even when its stream already has a webhook for the same URL (one of this stack, or made by hand): Postmark then sends every event to that URL twice. Default: false, and such a create fails naming the webhook in the way (an interrupted `pulumi up` may have made it: see the recover command).
+	AllowSameUrl pulumi.BoolPtrOutput `pulumi:"allowSameUrl"`
 	// Basic auth Postmark sends with each request. Secret (Postmark returns the password in clear).
 	HttpAuth WebhookHttpAuthPtrOutput `pulumi:"httpAuth"`
 	// Headers Postmark sends with each request (at most 30). Secret. Removing it clears them.
@@ -115,6 +117,8 @@ func (WebhookState) ElementType() reflect.Type {
 type webhookArgs struct {
 	// The ID of an existing webhook of this server to manage instead of creating one: it is read and brought to the declared values with at most one edit.
 	AdoptWebhookId *int `pulumi:"adoptWebhookId"`
+	// Create this webhook even when its stream already has a webhook for the same URL (one of this stack, or made by hand): Postmark then sends every event to that URL twice. Default: false, and such a create fails naming the webhook in the way (an interrupted `pulumi up` may have made it: see the recover command).
+	AllowSameUrl *bool `pulumi:"allowSameUrl"`
 	// Basic auth Postmark sends with each request. Secret (Postmark returns the password in clear).
 	HttpAuth *WebhookHttpAuth `pulumi:"httpAuth"`
 	// Headers Postmark sends with each request (at most 30). Secret. Removing it clears them.
@@ -135,6 +139,8 @@ type webhookArgs struct {
 type WebhookArgs struct {
 	// The ID of an existing webhook of this server to manage instead of creating one: it is read and brought to the declared values with at most one edit.
 	AdoptWebhookId pulumi.IntPtrInput
+	// Create this webhook even when its stream already has a webhook for the same URL (one of this stack, or made by hand): Postmark then sends every event to that URL twice. Default: false, and such a create fails naming the webhook in the way (an interrupted `pulumi up` may have made it: see the recover command).
+	AllowSameUrl pulumi.BoolPtrInput
 	// Basic auth Postmark sends with each request. Secret (Postmark returns the password in clear).
 	HttpAuth WebhookHttpAuthPtrInput
 	// Headers Postmark sends with each request (at most 30). Secret. Removing it clears them.
@@ -191,6 +197,11 @@ func (o WebhookOutput) ToWebhookOutputWithContext(ctx context.Context) WebhookOu
 // The ID of an existing webhook of this server to manage instead of creating one: it is read and brought to the declared values with at most one edit.
 func (o WebhookOutput) AdoptWebhookId() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *Webhook) pulumi.IntPtrOutput { return v.AdoptWebhookId }).(pulumi.IntPtrOutput)
+}
+
+// Create this webhook even when its stream already has a webhook for the same URL (one of this stack, or made by hand): Postmark then sends every event to that URL twice. Default: false, and such a create fails naming the webhook in the way (an interrupted `pulumi up` may have made it: see the recover command).
+func (o WebhookOutput) AllowSameUrl() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *Webhook) pulumi.BoolPtrOutput { return v.AllowSameUrl }).(pulumi.BoolPtrOutput)
 }
 
 // Basic auth Postmark sends with each request. Secret (Postmark returns the password in clear).

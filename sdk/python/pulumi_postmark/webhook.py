@@ -24,6 +24,7 @@ class WebhookArgs:
                  server_id: pulumi.Input[_builtins.int],
                  url: pulumi.Input[_builtins.str],
                  adopt_webhook_id: pulumi.Input[Optional[_builtins.int]] = None,
+                 allow_same_url: pulumi.Input[Optional[_builtins.bool]] = None,
                  http_auth: pulumi.Input[Optional['WebhookHttpAuthArgs']] = None,
                  http_headers: pulumi.Input[Optional[Sequence[pulumi.Input['WebhookHttpHeaderArgs']]]] = None,
                  message_stream: pulumi.Input[Optional[_builtins.str]] = None,
@@ -35,6 +36,7 @@ class WebhookArgs:
         :param pulumi.Input[_builtins.int] server_id: The ID of the Postmark server this belongs to (e.g. `server.serverId`). Changing it replaces the resource.
         :param pulumi.Input[_builtins.str] url: Where Postmark POSTs the events: an absolute http(s) URL.
         :param pulumi.Input[_builtins.int] adopt_webhook_id: The ID of an existing webhook of this server to manage instead of creating one: it is read and brought to the declared values with at most one edit.
+        :param pulumi.Input[_builtins.bool] allow_same_url: Create this webhook even when its stream already has a webhook for the same URL (one of this stack, or made by hand): Postmark then sends every event to that URL twice. Default: false, and such a create fails naming the webhook in the way (an interrupted `pulumi up` may have made it: see the recover command).
         :param pulumi.Input['WebhookHttpAuthArgs'] http_auth: Basic auth Postmark sends with each request. Secret (Postmark returns the password in clear).
         :param pulumi.Input[Sequence[pulumi.Input['WebhookHttpHeaderArgs']]] http_headers: Headers Postmark sends with each request (at most 30). Secret. Removing it clears them.
         :param pulumi.Input[_builtins.str] message_stream: The ID of the message stream whose events are sent (not an Inbound stream). Default: outbound. Changing it replaces the webhook.
@@ -45,6 +47,8 @@ class WebhookArgs:
         pulumi.set(__self__, "url", url)
         if adopt_webhook_id is not None:
             pulumi.set(__self__, "adopt_webhook_id", adopt_webhook_id)
+        if allow_same_url is not None:
+            pulumi.set(__self__, "allow_same_url", allow_same_url)
         if http_auth is not None:
             pulumi.set(__self__, "http_auth", http_auth)
         if http_headers is not None:
@@ -93,6 +97,18 @@ class WebhookArgs:
     @adopt_webhook_id.setter
     def adopt_webhook_id(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "adopt_webhook_id", value)
+
+    @_builtins.property
+    @pulumi.getter(name="allowSameUrl")
+    def allow_same_url(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Create this webhook even when its stream already has a webhook for the same URL (one of this stack, or made by hand): Postmark then sends every event to that URL twice. Default: false, and such a create fails naming the webhook in the way (an interrupted `pulumi up` may have made it: see the recover command).
+        """
+        return pulumi.get(self, "allow_same_url")
+
+    @allow_same_url.setter
+    def allow_same_url(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "allow_same_url", value)
 
     @_builtins.property
     @pulumi.getter(name="httpAuth")
@@ -162,6 +178,7 @@ class Webhook(pulumi.CustomResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  adopt_webhook_id: pulumi.Input[Optional[_builtins.int]] = None,
+                 allow_same_url: pulumi.Input[Optional[_builtins.bool]] = None,
                  http_auth: pulumi.Input[Optional[Union['WebhookHttpAuthArgs', 'WebhookHttpAuthArgsDict']]] = None,
                  http_headers: pulumi.Input[Optional[Sequence[pulumi.Input[Union['WebhookHttpHeaderArgs', 'WebhookHttpHeaderArgsDict']]]]] = None,
                  message_stream: pulumi.Input[Optional[_builtins.str]] = None,
@@ -185,6 +202,7 @@ class Webhook(pulumi.CustomResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.int] adopt_webhook_id: The ID of an existing webhook of this server to manage instead of creating one: it is read and brought to the declared values with at most one edit.
+        :param pulumi.Input[_builtins.bool] allow_same_url: Create this webhook even when its stream already has a webhook for the same URL (one of this stack, or made by hand): Postmark then sends every event to that URL twice. Default: false, and such a create fails naming the webhook in the way (an interrupted `pulumi up` may have made it: see the recover command).
         :param pulumi.Input[Union['WebhookHttpAuthArgs', 'WebhookHttpAuthArgsDict']] http_auth: Basic auth Postmark sends with each request. Secret (Postmark returns the password in clear).
         :param pulumi.Input[Sequence[pulumi.Input[Union['WebhookHttpHeaderArgs', 'WebhookHttpHeaderArgsDict']]]] http_headers: Headers Postmark sends with each request (at most 30). Secret. Removing it clears them.
         :param pulumi.Input[_builtins.str] message_stream: The ID of the message stream whose events are sent (not an Inbound stream). Default: outbound. Changing it replaces the webhook.
@@ -227,6 +245,7 @@ class Webhook(pulumi.CustomResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  adopt_webhook_id: pulumi.Input[Optional[_builtins.int]] = None,
+                 allow_same_url: pulumi.Input[Optional[_builtins.bool]] = None,
                  http_auth: pulumi.Input[Optional[Union['WebhookHttpAuthArgs', 'WebhookHttpAuthArgsDict']]] = None,
                  http_headers: pulumi.Input[Optional[Sequence[pulumi.Input[Union['WebhookHttpHeaderArgs', 'WebhookHttpHeaderArgsDict']]]]] = None,
                  message_stream: pulumi.Input[Optional[_builtins.str]] = None,
@@ -244,6 +263,7 @@ class Webhook(pulumi.CustomResource):
             __props__ = WebhookArgs.__new__(WebhookArgs)
 
             __props__.__dict__["adopt_webhook_id"] = adopt_webhook_id
+            __props__.__dict__["allow_same_url"] = allow_same_url
             __props__.__dict__["http_auth"] = None if http_auth is None else pulumi.Output.secret(http_auth)
             __props__.__dict__["http_headers"] = None if http_headers is None else pulumi.Output.secret(http_headers)
             if message_stream is None:
@@ -284,6 +304,7 @@ class Webhook(pulumi.CustomResource):
         __props__ = WebhookArgs.__new__(WebhookArgs)
 
         __props__.__dict__["adopt_webhook_id"] = None
+        __props__.__dict__["allow_same_url"] = None
         __props__.__dict__["http_auth"] = None
         __props__.__dict__["http_headers"] = None
         __props__.__dict__["managed_fields"] = None
@@ -302,6 +323,14 @@ class Webhook(pulumi.CustomResource):
         The ID of an existing webhook of this server to manage instead of creating one: it is read and brought to the declared values with at most one edit.
         """
         return pulumi.get(self, "adopt_webhook_id")
+
+    @_builtins.property
+    @pulumi.getter(name="allowSameUrl")
+    def allow_same_url(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        Create this webhook even when its stream already has a webhook for the same URL (one of this stack, or made by hand): Postmark then sends every event to that URL twice. Default: false, and such a create fails naming the webhook in the way (an interrupted `pulumi up` may have made it: see the recover command).
+        """
+        return pulumi.get(self, "allow_same_url")
 
     @_builtins.property
     @pulumi.getter(name="httpAuth")
