@@ -50,6 +50,8 @@ build() {
   echo "$dir/sdkgen"
 }
 
-build "pkg-v$PULUMI_VERSION" "" "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION" "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION"
+# Each with the flags its twin in ensure-pulumi.sh is built with (the CLI's tags; pulumi-language-yaml's none), so that Go
+# takes the packages the CLI's build compiled from its build cache instead of compiling them again.
+build "pkg-v$PULUMI_VERSION" osusergo,grpcnotrace "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION" "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION"
 # pulumi-yaml's own requirements choose Pulumi's modules here (v3.206.0 for v1.25.0), as when its host is built.
 build "pulumi-yaml-v$YAML_HOST_VERSION" yamlpins "github.com/pulumi/pulumi-yaml@v$YAML_HOST_VERSION"
