@@ -15,6 +15,19 @@ import { declarations } from "../resources";
 
 export const packageName = "postmark";
 
+/**
+ * What each language's SDK (sdk/<language>, `npm run sdks`) is called. The npm name is not `pulumi-postmark`, which is
+ * this package with the dynamic resources; the Go module is the repository's path with /sdk/go, and nothing is
+ * published under these names yet: a program takes the SDK from a clone (`pulumi package add`, or a path).
+ */
+export const sdkNames = {
+  nodejs: "pulumi-postmark-sdk",
+  python: "pulumi_postmark",
+  goModule: "github.com/pulumi-postmark/pulumi-postmark/sdk/go",
+  goImport: "github.com/pulumi-postmark/pulumi-postmark/sdk/go/postmark",
+  csharpRootNamespace: "PulumiPostmark",
+} as const;
+
 /** The package's version, from pulumi-postmark's package.json above this module (the repository's, or the installed package's). */
 export function packageVersion(): string {
   for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
@@ -183,7 +196,14 @@ export function buildSchema(version: string): Spec {
     keywords: ["pulumi", "postmark", "email", "category/utility", "kind/native"],
     license: "Apache-2.0",
     publisher: "pulumi-postmark",
-    meta: { moduleFormat: "(.*)" },
+    // supportPack: the SDKs carry the package's version (package.json, pyproject.toml, the .csproj) and Go's has a go.mod.
+    meta: { moduleFormat: "(.*)", supportPack: true },
+    language: {
+      nodejs: { packageName: sdkNames.nodejs, packageDescription: "Typed SDK of the postmark Pulumi provider plugin (pulumi-postmark)." },
+      python: { packageName: sdkNames.python },
+      go: { importBasePath: sdkNames.goImport, modulePath: sdkNames.goModule },
+      csharp: { rootNamespace: sdkNames.csharpRootNamespace },
+    },
     config: { variables: config },
     provider: {
       description: "The Postmark provider: one Postmark account, by its account token.",

@@ -55,7 +55,10 @@ export interface TestStackOptions {
   secretConfig?: Record<string, string>;
   /** Environment for the CLI, its language host and the provider process. */
   env?: Record<string, string>;
-  /** A node_modules to use instead of the repo's (e.g. one where the package was installed from npm pack). */
+  /**
+   * A node_modules to use instead of the repo's (e.g. one where the package was installed from npm pack), or "own" for
+   * none: the project installs its packages itself (`pulumi package add`, npm install).
+   */
   nodeModules?: string;
   stackName?: string;
   /** A file:// backend directory to start from (copied), holding the stack already: it is selected, not created. */
@@ -119,7 +122,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
   const stateDir = path.join(workDir, ".pulumi-state");
   if (options.existingBackend) fs.cpSync(options.existingBackend, stateDir, { recursive: true });
   else fs.mkdirSync(stateDir);
-  fs.symlinkSync(options.nodeModules ?? path.join(repoRoot, "node_modules"), path.join(workDir, "node_modules"), "dir");
+  if (options.nodeModules !== "own") fs.symlinkSync(options.nodeModules ?? path.join(repoRoot, "node_modules"), path.join(workDir, "node_modules"), "dir");
   const setProgram = (program: string) => fs.writeFileSync(path.join(workDir, "index.js"), program);
   const setYaml = (body: string) => fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), yamlProject(body, options.postmarkPlugin ?? postmarkPluginDir()));
   if (options.yaml !== undefined) {

@@ -37,11 +37,26 @@ describe.each(tableSources)("the field table in %s matches the server's declarat
 
 /** The README is a map of the guides: each of its links, and each guide's, must lead somewhere. */
 describe("links between the README and the guides", () => {
-  const pages = ["README.md", ...fs.readdirSync(path.join(repoRoot, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+  const markdownIn = (dir: string) => fs.readdirSync(path.join(repoRoot, dir)).filter((f) => f.endsWith(".md")).map((f) => `${dir}/${f}`);
+  const pages = ["README.md", ...markdownIn("docs"), ...markdownIn("docs/resources")];
+  /** Each relative link of a page: the file it names (relative to the repo) and the section, if any. */
+  const links = (page: string) =>
+    [...fs.readFileSync(path.join(repoRoot, page), "utf8").matchAll(/\]\(([^)#\s]+)(?:#([^)\s]*))?\)/g)]
+      .filter((m) => !/^[a-z]+:/.test(m[1]))
+      .map((m) => ({ file: path.join(path.dirname(page), m[1]), section: m[2] }));
+  /** The anchors GitHub gives a page's headings: lower case, punctuation dropped, spaces as hyphens. */
+  const anchors = (file: string) =>
+    [...fs.readFileSync(path.join(repoRoot, file), "utf8").matchAll(/^#+ (.*)$/gm)].map((m) =>
+      m[1].toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-"),
+    );
+
   it.each(pages)("every relative link in %s names a file of the repo", (page) => {
-    const text = fs.readFileSync(path.join(repoRoot, page), "utf8");
-    const targets = [...text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1]).filter((t) => !/^[a-z]+:/.test(t));
-    const missing = targets.filter((t) => !fs.existsSync(path.join(repoRoot, path.dirname(page), t)));
+    const missing = links(page).filter(({ file }) => !fs.existsSync(path.join(repoRoot, file)));
     expect(missing).toEqual([]);
+  });
+
+  it.each(pages)("every link from %s to a section of a page names one of its headings", (page) => {
+    const broken = links(page).filter(({ file, section }) => section && file.endsWith(".md") && !anchors(file).includes(section));
+    expect(broken).toEqual([]);
   });
 });

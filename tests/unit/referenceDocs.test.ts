@@ -1,8 +1,8 @@
 /**
- * The reference pages in docs/resources are generated from the declarations (`npm run docs`) and checked in: they
- * must be exactly what the generator writes now, so that a changed declaration cannot leave a page stale, and they
- * must say what users rely on for every kind: each input (nested members included), secret or not, what replaces,
- * each output, adoption and an example.
+ * The reference pages in docs/resources are generated from the declarations (`npm run docs`; their examples in every
+ * language from sdk/examples, `npm run sdks`) and checked in: they must be exactly what the generator writes now, so
+ * that a changed declaration or example cannot leave a page stale, and they must say what users rely on for every
+ * kind: each input (nested members included), secret or not, what replaces, each output, adoption and an example.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -19,7 +19,7 @@ const onDisk = (file: string) => {
 };
 
 describe("docs/resources is what `npm run docs` writes from the declarations", () => {
-  it.each([...pages.keys()])("%s is current (run `npm run docs` after changing a declaration)", (file) => {
+  it.each([...pages.keys()])("%s is current (run `npm run docs` after changing a declaration, `npm run sdks` after changing an example)", (file) => {
     expect(onDisk(file)).toEqual(pages.get(file));
   });
 

@@ -1,0 +1,4 @@
+resource billing "postmark:index:SenderSignature" {
+  fromEmail = "billing@example.com"
+  name      = "Example Billing"
+}
