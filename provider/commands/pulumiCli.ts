@@ -54,6 +54,12 @@ export class PulumiCli {
     return (key) => (typeof config[key]?.value === "string" ? (config[key].value as string) : undefined);
   }
 
+  /** Sets a secret config value of the stack, encrypted with its secrets provider; the value goes on stdin, never on a command line. */
+  async setSecretConfig(stack: string, key: string, value: string): Promise<void> {
+    // One trailing newline, which the CLI takes off a value read from stdin.
+    await this.run(["config", "set", "--secret", key, "--stack", stack], `${value}\n`, stack);
+  }
+
   /** Writes the stack's state; secrets given in plaintext are encrypted with the stack's secrets provider on the way. */
   async importState(stack: string, deployment: UntypedDeployment): Promise<void> {
     await this.run(["stack", "import", "--stack", stack], JSON.stringify(deployment), stack);

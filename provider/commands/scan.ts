@@ -5,14 +5,14 @@
  * for programs in other languages. Secrets Postmark returns in clear become secret stack config (`--stack`), or keys
  * to set; tokens are never written.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { resolveClientSettings } from "../core/config";
+import { ConfigLookup, resolveClientSettings } from "../core/config";
 import { PostmarkProviderError } from "../core/errors";
 import { Call, PostmarkClient } from "../core/postmarkClient";
 import { Command, UsageError } from "./cli";
-import { accountKinds, AccountScan, scanAccount, Selection } from "./scan/account";
+import { PulumiCli } from "./pulumiCli";
+import { accountKinds, AccountScan, plural, scanAccount, Selection } from "./scan/account";
 import { importFile, importFileName } from "./scan/importFile";
 import { ProgramSecret, programFile, writeProgram } from "./scan/program";
 
@@ -104,23 +104,6 @@ export class ReadOnlyClient extends PostmarkClient {
   }
 }
 
-/** Runs the user's Pulumi CLI in the current folder; a value goes on stdin, never on the command line. */
-function pulumi(args: string[], input?: string): string {
-  const run = spawnSync("pulumi", args, { input, encoding: "utf8", env: process.env, maxBuffer: 64 * 1024 * 1024 });
-  if (run.error) throw new PostmarkProviderError(`--stack needs the Pulumi CLI: running \`pulumi\` failed (${(run.error as NodeJS.ErrnoException).code ?? run.error.message}).`);
-  if (run.status !== 0) {
-    const shown = args.filter((a) => a !== "--show-secrets").join(" ");
-    throw new PostmarkProviderError(`\`pulumi ${shown}\` failed (exit code ${run.status}): ${run.stderr.trim() || run.stdout.trim()}`);
-  }
-  return run.stdout;
-}
-
-/** The stack's config as `pulumi config --json` gives it (secrets decrypted, in memory only): where the token may be. */
-function stackConfig(stack: string): Record<string, string | undefined> {
-  const config = JSON.parse(pulumi(["config", "--json", "--show-secrets", "--stack", stack])) as Record<string, { value?: string }>;
-  return Object.fromEntries(Object.entries(config).map(([key, entry]) => [key, entry.value]));
-}
-
 /** What a scan writes in --out, and nothing else: an earlier scan's files are replaced, never anything of the user's. */
 const scanOutputs = [programFile, importFileName, "templates"];
 
@@ -160,7 +143,7 @@ function header(scan: AccountScan, options: ScanOptions, secrets: ProgramSecret[
 function notDeclaredLines(scan: AccountScan): string[] {
   return [
     ...scan.skipped.map((s) => `${s.declaration.noun} "${s.label}"${s.server ? ` of server "${s.server.label}"` : ""} (ID ${s.apiId}): ${s.reason}.`),
-    ...[...scan.madeByPostmark].map(([d, n]) => `${n} ${d.noun}${n === 1 ? "" : "s"} as Postmark made them with their server (declare one to manage it).`),
+    ...[...scan.madeByPostmark].map(([d, n]) => `${plural(n, d.noun)} as Postmark made them with their server (declare one to manage it).`),
     ...scan.unlisted.map((d) => `${d.kind}: Postmark lists no such objects; declare one where you need it (docs/scan.md).`),
   ];
 }
@@ -172,13 +155,14 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   checkOutFolder(options.out, options.force);
-  const config = options.stack ? stackConfig(options.stack) : {};
-  if (!config["postmark:accountToken"] && !process.env.POSTMARK_ACCOUNT_TOKEN) {
+  const pulumi = new PulumiCli();
+  const config: ConfigLookup = options.stack ? await pulumi.config(options.stack) : () => undefined;
+  if (!config("postmark:accountToken") && !process.env.POSTMARK_ACCOUNT_TOKEN) {
     throw new UsageError(
       "no account token: set POSTMARK_ACCOUNT_TOKEN (Postmark: Account > API Tokens), or pass --stack <name> of a stack whose config has postmark:accountToken. It is never written anywhere.",
     );
   }
-  const settings = resolveClientSettings((key) => config[key], process.env);
+  const settings = resolveClientSettings(config, process.env);
   const progress = (line: string) => console.error(line);
   progress(`pulumi-postmark scan: reading the Postmark account at ${settings.apiUrl} (reads only)`);
   const scan = await scanAccount(new ReadOnlyClient(settings), options.selection, progress);
@@ -188,9 +172,7 @@ async function run(argv: string[]): Promise<number> {
   writeFiles(options.out, files);
   if (options.stack) {
     for (const secret of written.secrets) {
-      const value = typeof secret.value === "string" ? secret.value : JSON.stringify(secret.value);
-      // One trailing newline, which the CLI takes off a value read from stdin.
-      pulumi(["config", "set", "--secret", secret.key, "--stack", options.stack], `${value}\n`);
+      await pulumi.setSecretConfig(options.stack, secret.key, typeof secret.value === "string" ? secret.value : JSON.stringify(secret.value));
     }
   }
   console.log(summary(scan, options, written.secrets, written.files.size - 1));
@@ -203,7 +185,7 @@ function summary(scan: AccountScan, options: ScanOptions, secrets: ProgramSecret
   const notDeclared = notDeclaredLines(scan);
   const out = options.out;
   return [
-    `Wrote ${path.join(out, programFile)} (${[...counts].map(([noun, n]) => `${n} ${noun}${n === 1 ? "" : "s"}`).join(", ") || "nothing"}), ${textFiles} text files beside it, and ${path.join(out, importFileName)}.`,
+    `Wrote ${path.join(out, programFile)} (${[...counts].map(([noun, n]) => plural(n, noun)).join(", ") || "nothing"}), ${textFiles} text files beside it, and ${path.join(out, importFileName)}.`,
     ...(secrets.length === 0
       ? []
       : options.stack

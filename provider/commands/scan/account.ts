@@ -79,7 +79,7 @@ export function namePattern(pattern: string): RegExp {
 export const unmatchedPatterns = (patterns: readonly string[], names: string[]) =>
   patterns.filter((pattern) => !names.some((name) => namePattern(pattern).test(name)));
 
-const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+export const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
 /** Reads the account; only GET calls (the client given should refuse any other). */
 export async function scanAccount(client: PostmarkClient, selection: Selection, progress: Progress): Promise<AccountScan> {
