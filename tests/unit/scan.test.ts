@@ -213,6 +213,9 @@ describe("the module and the import file", () => {
   streamId: "newsletters",`);
     expect(program).toContain("  messageStream: billingProdNewslettersMessageStream.streamId,\n");
     expect(program).toContain("  layoutTemplate: billingProdBaseTemplate.alias,\n");
+    // Both servers have a layout "base": each server's templates name their own server's.
+    const wiredTo = (layout: string) => program.split(`  layoutTemplate: ${layout}.alias,\n`).length - 1;
+    expect([wiredTo("billingProdBaseTemplate"), wiredTo("marketingProdBaseTemplate")]).toEqual([3, 3]);
     expect(program).toContain('  htmlBody: file("templates/billing-prod/welcome.html"),\n');
     expect(program).toContain(
       '  httpAuth: { username: "postmark", password: config.requireSecret("billingProdHooksExampleComPostmarkEngagementWebhookHttpAuthPassword") },\n' +

@@ -199,10 +199,9 @@ class Scan {
     for (let changed = true; changed; ) {
       changed = false;
       for (const object of [...this.objects]) {
-        const named = referencesOf(object).map(({ field, value }) =>
-          this.skipped.find((s) => s.declaration.kind === field.references!.kind && sameScope(s.server, object, s.declaration) && sameValue(field, valueOf(s, field), value)),
-        );
-        const skippedTarget = named.find((s) => s !== undefined);
+        const skippedTarget = referencesOf(object)
+          .map(({ field, value }) => this.skipped.find((s) => isNamedBy(s, object, field, value)))
+          .find((s) => s !== undefined);
         if (!skippedTarget) continue;
         this.objects.splice(this.objects.indexOf(object), 1);
         this.skipped.push({
@@ -235,15 +234,20 @@ export function referencesOf(object: ScannedObject): { field: Field; value: unkn
 }
 
 /** An object's property as another object names it: an input, or the output holding Postmark's ID (serverId). */
-export function propertyOf(object: { declaration: ResourceDeclaration; apiId: string; inputs?: Values; values?: Values }, property: string): unknown {
+function propertyOf(object: { declaration: ResourceDeclaration; apiId: string; inputs?: Values; values?: Values }, property: string): unknown {
   if (postmarkIdOutput(object.declaration)?.output === property) return Number(object.apiId);
   return (object.inputs ?? object.values)?.[property];
 }
-const valueOf = (skipped: SkippedObject, field: Field) => propertyOf(skipped, field.references!.property);
 
 /** A target of a kind inside a server is looked for in the referrer's server; an account-level one anywhere. */
-export const sameScope = (targetServer: ScannedObject | undefined, referrer: ScannedObject, targetKind: ResourceDeclaration) =>
+const sameScope = (targetServer: ScannedObject | undefined, referrer: ScannedObject, targetKind: ResourceDeclaration) =>
   targetKind.token !== "server" || targetServer === referrer.server;
+
+/** Whether the referrer's `field`, holding `value`, names `target` (taken or skipped): its kind, in the referrer's scope, with that property. */
+export const isNamedBy = (target: ScannedObject | SkippedObject, referrer: ScannedObject, field: Field, value: unknown): boolean =>
+  target.declaration.kind === field.references!.kind &&
+  sameScope(target.server, referrer, target.declaration) &&
+  sameValue(field, propertyOf(target, field.references!.property), value);
 
 /**
  * The program's order: each server, then what it holds kind by kind, then the account's objects. Within a kind, objects
@@ -252,7 +256,7 @@ export const sameScope = (targetServer: ScannedObject | undefined, referrer: Sca
 function inDeclarationOrder(objects: ScannedObject[]): ScannedObject[] {
   const kindOrder = (o: ScannedObject) => declarations.indexOf(o.declaration);
   const namedBySameKind = (o: ScannedObject) =>
-    objects.some((other) => other.declaration === o.declaration && referencesOf(other).some(({ field, value }) => field.references!.kind === o.declaration.kind && sameValue(field, propertyOf(o, field.references!.property), value)));
+    objects.some((other) => other.declaration === o.declaration && referencesOf(other).some(({ field, value }) => isNamedBy(o, other, field, value)));
   const groups = new Map<ScannedObject | undefined, ScannedObject[]>();
   for (const object of objects) {
     const group = object.declaration === serverDeclaration ? object : object.server;

@@ -3,9 +3,9 @@
  * input, wired to the objects it names (`serverId: billing.serverId`, `layoutTemplate: base.alias`), long texts read
  * from files beside it, secrets read from secret stack config. Names, files and keys come from `names.ts`.
  */
-import { Field, sameValue, Values } from "../../core/fields";
+import { Field, Values } from "../../core/fields";
 import { serverDeclaration } from "../../resources/server";
-import { AccountScan, inputFields, propertyOf, sameScope, ScannedObject } from "./account";
+import { AccountScan, inputFields, isNamedBy, ScannedObject } from "./account";
 import { camelCase, identifierFrom, isIdentifier, kebabCase, NameTable, pascalCase, wordsOf } from "./names";
 
 /** The package a program imports the resource classes from. */
@@ -104,10 +104,8 @@ export function writeProgram(scan: AccountScan, header: (secrets: ProgramSecret[
   };
 
   /** The scanned object another one names with this value (its server, its stream, its layout), if the program declares it. */
-  const referenced = (object: ScannedObject, field: Field, value: unknown): ScannedObject | undefined => {
-    const { kind, property } = field.references!;
-    return scan.objects.find((o) => o.declaration.kind === kind && sameScope(o.server, object, o.declaration) && sameValue(field, propertyOf(o, property), value));
-  };
+  const referenced = (object: ScannedObject, field: Field, value: unknown): ScannedObject | undefined =>
+    scan.objects.find((o) => isNamedBy(o, object, field, value));
 
   const declarationText = (object: ScannedObject): string => {
     const { declaration } = object;
