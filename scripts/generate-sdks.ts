@@ -11,7 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { FileSet, readTree, staleFiles, writeTree } from "./generatedFiles";
 import { repoRoot } from "./referenceDocs";
-import { schemaFile } from "../provider/plugin/schema";
+import { schemaFile, sdkNames } from "../provider/plugin/schema";
 
 export const sdkDir = path.join(repoRoot, "sdk");
 export const pclExamplesDir = path.join(repoRoot, "provider", "plugin", "examples");
@@ -24,10 +24,10 @@ scripts/ensure-sdkgen.sh from scripts/sdkgen:
 
 | Directory | What | Generator |
 | --- | --- | --- |
-| nodejs | the TypeScript SDK, npm package \`pulumi-postmark-sdk\` | pkg/v3 v3.248.0 codegen/nodejs |
-| python | the Python SDK, package \`pulumi_postmark\` | pkg/v3 v3.248.0 codegen/python |
-| go | the Go SDK, module \`github.com/pulumi-postmark/pulumi-postmark/sdk/go\` | pkg/v3 v3.248.0 codegen/go |
-| dotnet | the .NET SDK, \`PulumiPostmark.Postmark\` | pkg/v3 v3.206.0 codegen/dotnet (as pulumi-yaml v1.25.0 pins it) |
+| nodejs | the TypeScript SDK, npm package \`${sdkNames.nodejs}\` | pkg/v3 v3.248.0 codegen/nodejs |
+| python | the Python SDK, package \`${sdkNames.python}\` | pkg/v3 v3.248.0 codegen/python |
+| go | the Go SDK, module \`${sdkNames.goModule}\` | pkg/v3 v3.248.0 codegen/go |
+| dotnet | the .NET SDK, \`${sdkNames.csharpRootNamespace}.Postmark\` | pkg/v3 v3.206.0 codegen/dotnet (as pulumi-yaml v1.25.0 pins it) |
 | examples/<Type> | provider/plugin/examples/<Type>.pp in TypeScript, Python, Go, C# and YAML, shown on the reference pages | the same, and pulumi-yaml v1.25.0's codegen |
 
 tests/sdks/generated.test.ts fails when any file here differs from what \`npm run sdks\` writes, and builds or checks
